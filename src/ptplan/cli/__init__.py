@@ -1,0 +1,43 @@
+"""The ``ptplan`` command line. Each command group lives in its own module and is registered here.
+
+Errors from the core (:class:`ptplan.errors.PtplanError`) become one line per problem on stderr
+and exit code 2; nothing prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ptplan.cli import case as case_cmd
+from ptplan.cli import kb as kb_cmd
+from ptplan.cli import schema as schema_cmd
+from ptplan.errors import PtplanError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="ptplan: explainable exercise-therapy plans for chronic low back and knee pain.")
+app.add_typer(kb_cmd.app, name="kb")
+app.add_typer(case_cmd.app, name="case")
+app.add_typer(schema_cmd.app, name="schema")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except PtplanError as err:
+        for p in err.problems:
+            typer.echo(f"error: {p.text('en')}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,148 @@
+"""Flatten a case into the fact mapping that knowledge-base conditions read.
+
+Fact paths (what a rule file may name after ``fact:``)::
+
+    age  sex  bmi  height_cm  weight_kg
+    pain.<site>                 true when that site hurts (low_back, knee, buttock, thigh, leg, ...)
+    pain.<site>.nrs             highest NRS recorded for the site;  pain.max_nrs  over all sites
+    pain.<site>.side            left / right / both
+    history.<field>             e.g. history.onset_order, history.back_duration_weeks
+    symptoms.<field>            e.g. symptoms.worse_sitting;  symptoms.numbness.<site> for numbness sites
+    red_flag.<question>         yes / no / unknown (always present)
+    condition.<id>              true for each medical condition recorded
+    test.<id>.value|left|right|positive|min|max|asymmetry   test.<id>.obs.<observation>
+    movement.<task>.<observation>     movement.<task>.measure.<name>
+    activity.<field>
+    measure.<name>.<key>        scored questionnaire results (see ptplan.core.measures)
+    finding.<id>                true when the finding is present (added by the findings step)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ptplan.core.case import Activity, Case, History, Symptoms
+
+FIXED = {"age", "sex", "bmi", "height_cm", "weight_kg", "pain.max_nrs"}
+TEST_KEYS = {"value", "left", "right", "positive", "min", "max", "asymmetry"}
+
+
+def build_facts(case: Case, measures: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Facts from the case itself; ``measures`` holds already scored questionnaires."""
+    d = case.demographics
+    f: dict[str, Any] = {"age": d.age, "sex": d.sex, "bmi": d.bmi, "height_cm": d.height_cm,
+                         "weight_kg": d.weight_kg}
+    nrs_all = []
+    for p in case.pain:
+        f[f"pain.{p.site}"] = True
+        if p.side:
+            prev = f.get(f"pain.{p.site}.side")
+            f[f"pain.{p.site}.side"] = p.side if prev in (None, p.side) else "both"
+        for v in (p.nrs, p.nrs_worst):
+            if v is not None:
+                nrs_all.append(v)
+        if p.nrs is not None:
+            f[f"pain.{p.site}.nrs"] = max(p.nrs, f.get(f"pain.{p.site}.nrs") or 0)
+    f["pain.max_nrs"] = max(nrs_all) if nrs_all else None
+    for name, value in case.history.model_dump().items():
+        f[f"history.{name}"] = value
+    for name, value in case.symptoms.model_dump().items():
+        if name == "numbness_sites":
+            for site in value:
+                f[f"symptoms.numbness.{site}"] = True
+        elif name == "helps":
+            for h in value:
+                f[f"symptoms.helps.{h}"] = True
+        else:
+            f[f"symptoms.{name}"] = value
+    for qid, answer in case.red_flags.items():
+        f[f"red_flag.{qid}"] = answer
+    for cid in case.conditions:
+        f[f"condition.{cid}"] = True
+    for tid, r in case.tests.items():
+        f.update(_test_facts(tid, r))
+    for task, m in case.movement.items():
+        for obs in m.observations:
+            f[f"movement.{task}.{obs}"] = True
+        for name, value in m.measures.items():
+            f[f"movement.{task}.measure.{name}"] = value
+    for name, value in case.activity.model_dump().items():
+        f[f"activity.{name}"] = value
+    for mname, result in (measures or {}).items():
+        for key, value in result.items():
+            f[f"measure.{mname}.{key}"] = value
+    return f
+
+
+def _test_facts(tid: str, r) -> dict[str, Any]:
+    p = f"test.{tid}"
+    sides = [v for v in (r.left, r.right) if v is not None]
+    values = sides or ([r.value] if r.value is not None else [])
+    out = {f"{p}.value": r.value, f"{p}.left": r.left, f"{p}.right": r.right, f"{p}.positive": r.positive,
+           f"{p}.min": min(values) if values else None, f"{p}.max": max(values) if values else None,
+           f"{p}.asymmetry": abs(r.left - r.right) if len(sides) == 2 else None}
+    for obs in r.observations:
+        out[f"{p}.obs.{obs}"] = True
+    return out
+
+
+def unknown_fact(path: str, kb) -> str | None:
+    """Why ``path`` cannot be a fact for this knowledge base, or ``None`` when it is a valid path."""
+    if path in FIXED:
+        return None
+    head, _, rest = path.partition(".")
+    if not rest:
+        return f"unknown fact '{path}'"
+    first, _, tail = rest.partition(".")
+    checks = {
+        "pain": lambda: None if first in _pain_sites() and tail in ("", "nrs", "side") else "pain.<site>[.nrs|.side]",
+        "history": lambda: None if rest in History.model_fields else f"no history field '{rest}'",
+        "symptoms": lambda: _symptom(rest),
+        "activity": lambda: None if rest in Activity.model_fields else f"no activity field '{rest}'",
+        "red_flag": lambda: None if rest in kb.red_flag_questions else f"no red-flag question '{rest}'",
+        "condition": lambda: None if rest in kb.conditions else f"no condition '{rest}'",
+        "finding": lambda: None if rest in kb.findings else f"no finding '{rest}'",
+        "test": lambda: _test_path(first, tail, kb),
+        "movement": lambda: _movement_path(first, tail, kb),
+        "measure": lambda: None if tail else "measure.<name>.<key>",
+    }
+    if head not in checks:
+        return f"unknown fact namespace '{head}'"
+    return checks[head]()
+
+
+def _pain_sites() -> tuple[str, ...]:
+    from typing import get_args
+
+    from ptplan.core.case import PainSiteName
+
+    return get_args(PainSiteName)
+
+
+def _symptom(rest: str) -> str | None:
+    first, _, tail = rest.partition(".")
+    if first == "numbness" and tail:
+        return None if tail in _pain_sites() else f"no pain site '{tail}'"
+    if first == "helps" and tail:
+        return None
+    return None if rest in Symptoms.model_fields else f"no symptom field '{rest}'"
+
+
+def _test_path(tid: str, tail: str, kb) -> str | None:
+    if tid not in kb.tests:
+        return f"no test '{tid}'"
+    if tail.startswith("obs."):
+        obs = tail[4:]
+        return None if obs in kb.tests[tid].record.choices else f"test '{tid}' has no observation '{obs}'"
+    return None if tail in TEST_KEYS else f"test.<id>.<{'|'.join(sorted(TEST_KEYS))}>"
+
+
+def _movement_path(task: str, tail: str, kb) -> str | None:
+    if task not in ("squat", "forward_bend", "gait", "single_leg_stance"):
+        return f"no movement task '{task}'"
+    if tail.startswith("measure."):
+        return None
+    test = kb.tests.get(f"{task}_observation")
+    if test is None:
+        return f"no test '{task}_observation' defines the observations of {task}"
+    return None if tail in test.record.choices else f"'{task}' has no observation '{tail}'"

@@ -1,0 +1,115 @@
+"""Cross-reference checks over a loaded knowledge base.
+
+Shape is checked by the schema; this module checks what only the whole base can tell: every id
+referenced exists, every condition names a real fact, progression chains do not loop, and every
+clinical threshold cites a reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from ptplan.core import conditions
+from ptplan.core.facts import unknown_fact
+from ptplan.core.kb.schema import ConditionData
+from ptplan.errors import Problem
+
+#: fields (by name, anywhere in an entry) that hold reference ids
+REF_FIELDS = {"refs", "ref"}
+
+
+def check(kb) -> list[Problem]:
+    problems: list[Problem] = []
+    for kind, entries in kb.entries.items():
+        for eid, entry in entries.items():
+            where = f"{kb.sources.get((kind, eid), kind)} ({eid})"
+            problems += _check_refs(kb, entry, where)
+            problems += _check_conditions(kb, entry, where)
+    problems += _check_exercises(kb)
+    problems += _check_tests(kb)
+    return problems
+
+
+def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (field path, value) for every field of a model, recursing into lists and models."""
+    if isinstance(value, BaseModel) and not isinstance(value, ConditionData):
+        for name in type(value).model_fields:
+            yield from _walk(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def _check_refs(kb, entry: BaseModel, where: str) -> list[Problem]:
+    out = []
+    for path, value in _walk(entry):
+        name = path.rsplit(".", 1)[-1].split("[", 1)[0]
+        if name in REF_FIELDS and isinstance(value, str) and value not in kb.references:
+            out.append(Problem(f"{where}.{path}", f"unknown reference id '{value}'", "dangling_ref"))
+    return out
+
+
+def _check_conditions(kb, entry: BaseModel, where: str) -> list[Problem]:
+    out = []
+    for path, value in _walk(entry):
+        if isinstance(value, ConditionData):
+            for leaf in conditions.leaves(value.parsed):
+                why = unknown_fact(leaf.path, kb)
+                if why:
+                    out.append(Problem(f"{where}.{path}", f"{leaf.path}: {why}", "unknown_fact"))
+    return out
+
+
+def _ids_exist(ids: Iterable[str], pool, where: str, what: str) -> list[Problem]:
+    return [Problem(where, f"unknown {what} '{i}'", "dangling_id") for i in ids if i not in pool]
+
+
+def _check_exercises(kb) -> list[Problem]:
+    out = []
+    addressable = set(kb.findings) | set(kb.kind("hypotheses"))
+    for eid, ex in kb.exercises.items():
+        where = f"{kb.sources[('exercises', eid)]} ({eid})"
+        out += _ids_exist(ex.addresses, addressable, f"{where}.addresses", "finding or hypothesis")
+        for link in ("regression", "progression"):
+            target = getattr(ex, link)
+            if target is not None and target not in kb.exercises:
+                out.append(Problem(f"{where}.{link}", f"unknown exercise '{target}'", "dangling_id"))
+            if target == eid:
+                out.append(Problem(f"{where}.{link}", "an exercise cannot link to itself", "cycle"))
+        if ex.dose.reps is None and ex.dose.hold_s is None and ex.dose.duration_min is None:
+            out.append(Problem(f"{where}.dose", "needs reps, hold_s or duration_min", "dose"))
+    out += _check_chains(kb)
+    return out
+
+
+def _check_chains(kb) -> list[Problem]:
+    """Following progression links must end; a loop would make progression run forever."""
+    out = []
+    for eid in kb.exercises:
+        seen, cur = {eid}, kb.exercises[eid].progression
+        while cur is not None and cur in kb.exercises:
+            if cur in seen:
+                out.append(Problem(f"{kb.sources[('exercises', eid)]} ({eid}).progression",
+                                   f"progression chain loops back to '{cur}'", "cycle"))
+                break
+            seen.add(cur)
+            cur = kb.exercises[cur].progression
+    return out
+
+
+def _check_tests(kb) -> list[Problem]:
+    out = []
+    for tid, test in kb.tests.items():
+        where = f"{kb.sources[('tests', tid)]} ({tid})"
+        out += _ids_exist([y.finding for y in test.yields], kb.findings, f"{where}.yields", "finding")
+        if test.record.kind == "checklist" and not test.record.choices:
+            out.append(Problem(f"{where}.record.choices", "a checklist test needs its observation ids", "choices"))
+        for i, n in enumerate(test.norms):
+            if n.age_min > n.age_max:
+                out.append(Problem(f"{where}.norms[{i}]", "age_min is above age_max", "range"))
+    return out
