@@ -1,0 +1,65 @@
+"""Texts that explain the plan: the ``why`` of each item, in Japanese and English, built from KB names."""
+
+from __future__ import annotations
+
+from ptplan.core.i18n import Text
+
+GENERAL_ADVICE = Text(ja="慢性の腰痛・膝痛のある方に共通して勧められる内容です。",
+                      en="General advice for people with chronic back or knee pain.")
+RECORDED = Text(ja="記録された症状や状況に合わせて選びました。", en="Chosen to fit the recorded symptoms and situation.")
+FALLBACK = Text(ja="運動を1種類に偏らせず、複数の要素を組み合わせるために加えています。",
+                en="Added so the program combines more than one kind of exercise.")
+SEE_DOCTOR = Text(
+    ja="痛みやしびれが強くなる、脚に力が入りにくい、排尿・排便の異常、発熱があるときは、すぐに医療機関を受診してください。",
+    en="See a doctor promptly if pain or numbness gets worse, a leg feels weak, "
+       "bladder or bowel control changes, or you have a fever.")
+POLICY = Text(
+    ja="緊急・至急の受診が必要な場合は運動を行いません。通常の紹介（例：リウマチ科）の場合は受診と並行して運動を行えます。",
+    en="Emergency and urgent referrals stop all exercise; a routine referral (e.g. rheumatology) goes alongside exercise.")
+INSUFFICIENT = Text(ja="判断に必要な検査がまだ行われていません。", en="The tests needed to decide have not been done yet.")
+NO_PROGRAM = Text(
+    ja="条件に合う運動を2種類以上組み合わせられないため、運動プログラムは担当の理学療法士が個別に決めてください。",
+    en="Two or more suitable kinds of exercise could not be combined, so the therapist should set the program individually.")
+
+
+def names(kb, ids: list[str]) -> tuple[str, str]:
+    """Join the (ja, en) names of finding or hypothesis ids."""
+    ja, en = [], []
+    for i in ids:
+        entry = kb.findings.get(i) or kb.kind("hypotheses").get(i) or kb.yellow_flags.get(i)
+        if entry is not None:
+            ja.append(entry.name.ja)
+            en.append(entry.name.en)
+    return "・".join(ja), ", ".join(en)
+
+
+def because_of(kb, ids: list[str], lead: Text | None = None) -> Text:
+    ja, en = names(kb, ids)
+    if not ja:
+        return lead or RECORDED
+    head_ja = f"{lead.ja}" if lead else ""
+    head_en = f"{lead.en} " if lead else ""
+    return Text(ja=f"{head_ja}（{ja}）" if lead else f"{ja}があるため。",
+                en=f"{head_en}(because of: {en})" if lead else f"Because of: {en}.")
+
+
+def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list) -> Text:
+    ja_names, en_names = names(kb, matched)
+    ja = f"{ja_names}に対応する運動です。" if ja_names else f"{component_name.ja}の一環として行います。"
+    en = f"Answers {en_names}." if en_names else f"Part of {component_name.en.lower()}."
+    for a in adjustments:
+        ja += a.why.ja
+        en += " " + a.why.en
+    return Text(ja=ja, en=en)
+
+
+def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str]) -> Text:
+    rules = kb.kind("rules")
+    ja = "".join(rules[r].explanation.ja for r in rule_ids)
+    en = " ".join(rules[r].explanation.en for r in rule_ids)
+    if status == "insufficient_data":
+        tests_ja = "、".join(kb.tests[t].name.ja for t in missing)
+        tests_en = ", ".join(kb.tests[t].name.en for t in missing)
+        ja = f"{ja}{INSUFFICIENT.ja}未実施：{tests_ja}"
+        en = f"{en} {INSUFFICIENT.en} Not done: {tests_en}".strip()
+    return Text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)
