@@ -63,6 +63,8 @@ def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, Hypot
                  if leaf.path.startswith("finding.") and not neg and facts.get(leaf.path)]
         target = r.for_findings if rule.weight > 0 else r.against
         target += [f for f in named if f not in target]
+    for r in results.values():
+        r.against = [f for f in r.against if f not in r.for_findings]  # a finding a rule builds on is not against it
     return results
 
 
@@ -83,8 +85,8 @@ def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[
             continue
         for hid, h in hyps.items():
             missing = [t for t in discriminating_tests(kb, hid) if t not in done]
-            if h.lens == lens and missing:
-                r = scored.get(hid) or HypothesisResult(hid)
+            r = scored.get(hid) or HypothesisResult(hid)
+            if h.lens == lens and missing and r.score >= 0:  # a refuted hypothesis is not "undecided"
                 r.status, r.missing_tests = "insufficient_data", missing
                 out.append(r)
     order = list(hyps)
