@@ -155,3 +155,10 @@ def test_it_allows_the_self_care_basics_for_a_plain_case(mine):
     plain = {"activity.can_get_to_floor": True, "symptoms.directional_preference": "unknown"}
     for eid in ("quad_setting", "bridge", "chair_squat", "drawing_in_supine"):
         assert not _blocked(mine[eid], plain), eid
+
+
+def test_it_keeps_bed_friendly_basics_for_people_who_cannot_get_to_the_floor(mine):
+    no_floor = {"activity.can_get_to_floor": False}
+    for eid in ("bridge", "quad_setting", "chair_squat", "drawing_in_supine", "drawing_in_sitting", "prone_press_up"):
+        assert mine[eid].floor_work is False, eid
+        assert not _blocked(mine[eid], no_floor), eid
