@@ -43,10 +43,16 @@ def because_of(kb, ids: list[str], lead: Text | None = None) -> Text:
                 en=f"{head_en}(because of: {en})" if lead else f"Because of: {en}.")
 
 
-def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list) -> Text:
+def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list, aimed: list[str] = ()) -> Text:
     ja_names, en_names = names(kb, matched)
-    ja = f"{ja_names}に対応する運動です。" if ja_names else f"{component_name.ja}の一環として行います。"
-    en = f"Answers {en_names}." if en_names else f"Part of {component_name.en.lower()}."
+    aim_ja, aim_en = names(kb, list(aimed))
+    if ja_names:
+        ja, en = f"{ja_names}に対応する運動です。", f"Answers {en_names}."
+    elif aim_ja:
+        ja = f"{component_name.ja}の一環として、{aim_ja}を狙って行います。"
+        en = f"Part of {component_name.en.lower()}, aimed at {aim_en.lower()}."
+    else:
+        ja, en = f"{component_name.ja}の一環として行います。", f"Part of {component_name.en.lower()}."
     for a in adjustments:
         ja += a.why.ja
         en += " " + a.why.en

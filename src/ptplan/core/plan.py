@@ -125,7 +125,7 @@ def component_json(kb, cc, rank: int, lang: str) -> dict[str, Any]:
 
 def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
     ex = ch.exercise
-    text = explain.exercise_why(kb, ch.matched, comp.name, ch.adjustments)
+    text = explain.exercise_why(kb, ch.matched, comp.name, ch.adjustments, ch.aimed)
     return {"id": ex.id, "name": tx(ex.name, lang), "family": ex.family, "level": ex.level, "dose": ch.dose,
             **why(text, lang), "addresses": ch.matched, "refs": _refs(ex.refs, ch.dose["refs"]),
             "steps": ex.steps.get(lang), "feel": tx(ex.feel, lang), "stop_if": tx(ex.stop_if, lang),

@@ -4,8 +4,9 @@ Safety rules enforced here, whatever the data say:
 - an exercise whose contraindication holds for the case is never chosen;
 - floor exercises are left out when the person cannot get down to the floor;
 - a program has at least two components and two exercise families, or it is empty (with a reason);
-- non-fallback components only take exercises that address a present finding or supported hypothesis,
-  so a direction-specific exercise never lands on the opposite directional preference.
+- non-fallback components only take exercises that address a present finding, a supported hypothesis,
+  or one of the component's own targets; a component without targets (direction-specific
+  exercise) never takes an exercise for the opposite directional preference.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ SPREAD = {1: (2,), 2: (1, 4), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4),
 class Chosen:
     exercise: Any
     dose: dict[str, Any]
-    matched: list[str]
+    matched: list[str]  # present findings / supported hypotheses it addresses
     adjustments: list[Any]
+    aimed: list[str] = field(default_factory=list)  # component targets it addresses (maybe untested)
 
 
 @dataclass
@@ -84,30 +86,30 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     for order, (eid, ex) in enumerate(kb.exercises.items()):
         if eid in used or ex.family not in comp.families or not allowed(ex, ctx):
             continue
-        matched = [a for a in ex.addresses if a in ctx.present or a in comp.hypotheses and cc.reasons]
-        if not matched and not comp.fallback:
+        matched = [a for a in ex.addresses if a in ctx.present]
+        aimed = [a for a in ex.addresses if a in comp.targets]
+        if not matched and not (aimed and cc.reasons) and not comp.fallback:
             continue
-        ranked.append((-len(matched), ex.level, comp.families.index(ex.family), order, ex, matched))
-    ranked.sort(key=lambda r: r[:4])
-    picked = _spread_families(ranked, comp.exercises)
-    for ex, matched in picked:
+        ranked.append((-len(matched), -len(aimed), ex.level, comp.families.index(ex.family), order, ex, matched, aimed))
+    ranked.sort(key=lambda r: r[:5])
+    for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
-        cc.exercises.append(Chosen(ex, dose_for(ex, adj), matched, adj))
+        cc.exercises.append(Chosen(ex, dose_for(ex, adj), matched, adj, aimed))
 
 
 def _spread_families(ranked: list, n: int) -> list:
     """Best-ranked first, but take one exercise of each family before a second of any."""
     picked, seen = [], set()
     for r in ranked:
-        if len(picked) < n and r[4].family not in seen:
+        if len(picked) < n and r[5].family not in seen:
             picked.append(r)
-            seen.add(r[4].family)
+            seen.add(r[5].family)
     for r in ranked:
-        if len(picked) < n and r not in picked:
+        if len(picked) < n and all(r[5] is not p[5] for p in picked):
             picked.append(r)
-    picked.sort(key=lambda r: r[:4])
-    return [(r[4], r[5]) for r in picked]
+    picked.sort(key=lambda r: r[:5])
+    return [(r[5], r[6], r[7]) for r in picked]
 
 
 def dose_for(ex, adjustments: list) -> dict[str, Any]:

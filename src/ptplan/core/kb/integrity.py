@@ -48,6 +48,7 @@ def _check_reasoning(kb) -> list[Problem]:
         out += _ids_exist([r.hypothesis], hyps, f"{_where(kb, 'rules', rid)}.hypothesis", "hypothesis")
     for cid, c in kb.kind("components").items():
         out += _ids_exist(c.hypotheses, hyps, f"{_where(kb, 'components', cid)}.hypotheses", "hypothesis")
+        out += _ids_exist(c.targets, kb.findings, f"{_where(kb, 'components', cid)}.targets", "finding")
         if not c.hypotheses and not c.fallback:
             out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses or fallback: true", "orphan"))
     for fid, f in kb.kind("finding_rules").items():

@@ -264,6 +264,8 @@ class Component(_Entry):
     lens: Lens
     hypotheses: list[Id] = Field(default_factory=list)
     families: list[Family] = Field(min_length=1)
+    targets: list[Id] = Field(default_factory=list, description=(
+        "finding ids the component's exercises aim at, used to rank exercises even when the finding was not tested"))
     priority: int = Field(ge=1, le=99, description="1 comes first")
     exercises: int = Field(ge=1, le=4, description="how many exercises to choose")
     fallback: bool = Field(False, description="used to reach two components when few hypotheses are supported")
