@@ -90,8 +90,10 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
         aimed = [a for a in ex.addresses if a in comp.targets]
         if not matched and not (aimed and cc.reasons) and not comp.fallback:
             continue
-        ranked.append((-len(matched), -len(aimed), ex.level, comp.families.index(ex.family), order, ex, matched, aimed))
-    ranked.sort(key=lambda r: r[:5])
+        on_target = sum(1 for a in matched if a in comp.targets)
+        ranked.append((-on_target, -len(aimed), -len(matched), ex.level, comp.families.index(ex.family), order,
+                       ex, matched, aimed))
+    ranked.sort(key=lambda r: r[:6])
     for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
@@ -102,14 +104,14 @@ def _spread_families(ranked: list, n: int) -> list:
     """Best-ranked first, but take one exercise of each family before a second of any."""
     picked, seen = [], set()
     for r in ranked:
-        if len(picked) < n and r[5].family not in seen:
+        if len(picked) < n and r[6].family not in seen:
             picked.append(r)
-            seen.add(r[5].family)
+            seen.add(r[6].family)
     for r in ranked:
-        if len(picked) < n and all(r[5] is not p[5] for p in picked):
+        if len(picked) < n and all(r[6] is not p[6] for p in picked):
             picked.append(r)
-    picked.sort(key=lambda r: r[:5])
-    return [(r[5], r[6], r[7]) for r in picked]
+    picked.sort(key=lambda r: r[:6])
+    return [(r[6], r[7], r[8]) for r in picked]
 
 
 def dose_for(ex, adjustments: list) -> dict[str, Any]:
