@@ -47,7 +47,7 @@ def test_it_lists_unknown_red_flag_answers_to_ask(fkb):
 def test_it_adds_graded_activity_and_an_earlier_review_for_yellow_flags(fkb):
     c = load_case_file(FIXTURE_CASES / "hamstring_compensatory.yaml", fkb)
     plan = make_plan(c, "en", fkb, measures={"start_back": {"risk": "high", "total": 7, "psychosocial": 5}})
-    assert [y["id"] for y in plan["triage"]["yellow_flags"]] == ["yf_start_back_high"]
+    assert [y["id"] for y in plan["triage"]["yellow_flags"]] == ["start_back_high_risk"]
     ids = [c["id"] for c in plan["program"]["components"]]
     assert "c_graded_activity" in ids
     assert plan["follow_up"]["review_weeks"] == 2
