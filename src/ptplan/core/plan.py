@@ -41,10 +41,12 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
     done = done_tests(case, kb)
     results = reasoning.reason(case, kb, facts, norms, done)
     supported = [r.id for r in results if r.status == "supported"]
+    # Only hypotheses of moderate or high confidence shape the program; low ones are reported.
+    drivers = [r.id for r in results if r.status == "supported" and r.confidence != "low"]
     comps, advice = [], []
     if s.exercise_allowed:
         ctx = prescription.make_context(kb, facts, norms, set(found) | set(supported), self_care_only)
-        comps = prescription.build_program(kb, ctx, supported, s.yellow)
+        comps = prescription.build_program(kb, ctx, drivers, s.yellow)
         advice = select_advice(kb, facts, norms, self_care_only)
     plan = {
         "kb_version": kb.version, "lang": lang, "case_id": case.id,

@@ -16,6 +16,8 @@ from typing import Any
 
 from ptplan.core.conditions import NormLookup
 
+#: engine convention: more components than this make a home program too long to keep up.
+MAX_COMPONENTS = 4
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: which weekdays n sessions fall on: spread out so the same muscles get rest days between.
 SPREAD = {1: (2,), 2: (1, 4), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4), 6: (0, 1, 2, 3, 4, 5),
@@ -120,9 +122,8 @@ def dose_for(ex, adjustments: list) -> dict[str, Any]:
     applied = []
     for a in adjustments:
         for key, value in a.dose.model_dump(exclude_none=True).items():
-            if key == "hold_s" and "hold_s" not in dose:
-                continue  # a hold time only changes exercises that are held
-            dose[key] = value
+            if key in dose:  # only change what the exercise already doses (no reps on a walk, no hold on a squat)
+                dose[key] = value
         applied.append(a.id)
         refs += [r for r in a.refs if r not in refs]
     dose["refs"] = refs
@@ -133,10 +134,13 @@ def dose_for(ex, adjustments: list) -> dict[str, Any]:
 def build_program(kb, ctx: Context, supported: list[str], yellow: list) -> list[ChosenComponent]:
     """Components with exercises, best first; ``[]`` when two components and two families cannot be met."""
     used: set[str] = set()
-    comps = [c for c in pick_components(kb, supported, yellow) if _filled(kb, c, ctx, used)]
+    comps = []
+    for cc in pick_components(kb, supported, yellow):
+        if len(comps) < MAX_COMPONENTS and _filled(kb, cc, ctx, used):
+            comps.append(cc)
     fallbacks = sorted((c for c in kb.kind("components").values() if c.fallback), key=lambda c: (c.priority, c.id))
     for comp in fallbacks:
-        if _complete(comps) and not ctx.self_care_only:
+        if _complete(comps) and (not ctx.self_care_only or len(comps) >= MAX_COMPONENTS):
             break  # the self-check plan takes every fallback: stretching, strengthening and walking
         if any(c.component.id == comp.id for c in comps):
             continue
