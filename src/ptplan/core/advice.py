@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ptplan.core import conditions
 from ptplan.core.conditions import NormLookup
 from ptplan.core.i18n import Text
+from ptplan.core.kb_index import index_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ChosenAdvice:
 
 def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: bool = False) -> list[ChosenAdvice]:
     out = []
+    leaves = index_of(kb).advice_findings
     for a in kb.advice.values():
         if self_care_only and not a.self_care:
             continue
@@ -36,8 +37,7 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
         text = fill_numbers(a.text, _numbers(a, facts))
         if text is None:
             continue
-        found = tuple(leaf.path[8:] for leaf in conditions.leaves(a.when.parsed)
-                      if leaf.path.startswith("finding.") and facts.get(leaf.path)) if a.when else ()
+        found = tuple(path[8:] for path in leaves[a.id] if facts.get(path))
         out.append(ChosenAdvice(a, a.title, text, found))
     return out
 

@@ -150,23 +150,14 @@ def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool) -> dict[s
 
 
 def references_json(kb, plan: dict[str, Any]) -> list[dict[str, Any]]:
-    ids: set[str] = set()
-    _collect_refs(plan, ids)
+    """Every reference the plan cites, once, sorted by id."""
+    t, program = plan["triage"], plan["program"]
+    groups = [t["flags"], t["yellow_flags"], plan["findings"], plan["hypotheses"], plan["advice"], program["phases"],
+              program["components"], *(c["exercises"] for c in program["components"])]
+    ids = {rid for group in groups for item in group for rid in item["refs"]}
     out = []
     for rid in sorted(ids):
         r = kb.references.get(rid)
         if r is not None:
             out.append({"id": rid, "citation": r.citation, "doi": r.doi, "url": r.url, "status": r.status})
     return out
-
-
-def _collect_refs(node: Any, ids: set[str]) -> None:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "refs" and isinstance(v, list):
-                ids.update(v)
-            else:
-                _collect_refs(v, ids)
-    elif isinstance(node, list):
-        for v in node:
-            _collect_refs(v, ids)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ptplan.core.conditions import NormLookup
+from ptplan.core.kb_index import index_of
 
 #: engine convention: more components than this make a home program too long to keep up.
 MAX_COMPONENTS = 4
@@ -85,8 +86,9 @@ def allowed(ex, ctx: Context) -> bool:
 def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     comp = cc.component
     ranked = []
-    for order, (eid, ex) in enumerate(kb.exercises.items()):
-        if eid in used or ex.family not in comp.families or not allowed(ex, ctx):
+    by_family = index_of(kb).exercises_by_family
+    for order, ex in sorted(pair for fam in comp.families for pair in by_family.get(fam, ())):
+        if ex.id in used or not allowed(ex, ctx):
             continue
         matched = [a for a in ex.addresses if a in ctx.present]
         aimed = [a for a in ex.addresses if a in comp.targets]

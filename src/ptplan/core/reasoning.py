@@ -9,13 +9,12 @@ supported hypothesis reports its hypotheses whose discriminating tests are not y
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptplan.core import conditions
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
+from ptplan.core.kb_index import index_of
 
 THREE_LENSES = ("core", "mobility", "movement")
 PATTERNS = {"h_knee_to_back": "knee_to_back", "h_back_to_knee": "back_to_knee",
@@ -42,16 +41,9 @@ class HypothesisResult:
         return "high" if self.score >= 4 else "moderate" if self.score >= 2 else "low"
 
 
-def _polar_leaves(cond: conditions.Condition, negated: bool = False) -> Iterator[tuple[conditions.Leaf, bool]]:
-    if isinstance(cond, conditions.Leaf):
-        yield cond, negated
-        return
-    for child in cond.children:
-        yield from _polar_leaves(child, negated ^ (cond.kind == "not"))
-
-
 def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, HypothesisResult]:
     results: dict[str, HypothesisResult] = {}
+    builds_on = index_of(kb).rule_findings
     for rid, rule in kb.kind("rules").items():
         if not rule.when.parsed.evaluate(facts, norms):
             continue
@@ -59,8 +51,7 @@ def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, Hypot
         r.score += rule.weight
         r.rules.append(rid)
         r.positive = r.positive or rule.weight > 0
-        named = [leaf.path[8:] for leaf, neg in _polar_leaves(rule.when.parsed)
-                 if leaf.path.startswith("finding.") and not neg and facts.get(leaf.path)]
+        named = [path[8:] for path in builds_on[rid] if facts.get(path)]
         target = r.for_findings if rule.weight > 0 else r.against
         target += [f for f in named if f not in target]
     for r in results.values():
@@ -69,8 +60,7 @@ def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, Hypot
 
 
 def discriminating_tests(kb, hid: str) -> list[str]:
-    own = set(kb.kind("hypotheses")[hid].discriminating_tests)
-    return [tid for tid, t in kb.tests.items() if tid in own or hid in t.discriminates]
+    return list(index_of(kb).discriminating[hid])
 
 
 def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[str]) -> list[HypothesisResult]:

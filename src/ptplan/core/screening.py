@@ -14,6 +14,7 @@ from typing import Any
 from ptplan.core import conditions
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
+from ptplan.core.kb_index import index_of
 
 LEVELS = ("none", "routine", "urgent", "emergency")
 FORBIDS_EXERCISE = frozenset({"emergency", "urgent"})
@@ -52,8 +53,7 @@ def screen(case: Case, kb, facts: dict[str, Any], norms: NormLookup) -> Screenin
 
 def unknown_questions(case: Case, kb) -> list[str]:
     """Red-flag questions some rule reads whose answer is still unknown, in question-file order."""
-    asked = {leaf.path[len("red_flag."):] for flag in kb.red_flags.values()
-             for leaf in conditions.leaves(flag.when.parsed) if leaf.path.startswith("red_flag.")}
+    asked = index_of(kb).red_flag_questions_used
     return [q for q in kb.red_flag_questions if q in asked and case.answer(q) == "unknown"]
 
 

@@ -1,0 +1,56 @@
+"""Lookups the engine needs on every plan, computed once per loaded knowledge base.
+
+The knowledge base is immutable after loading, so these indexes never go stale; they are kept
+by object identity (the KB object itself is held so its id cannot be reused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ptplan.core import conditions
+
+_CACHE: dict[int, tuple[Any, KbIndex]] = {}
+
+
+@dataclass(frozen=True)
+class KbIndex:
+    red_flag_questions_used: frozenset[str]
+    discriminating: dict[str, tuple[str, ...]]
+    exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
+    rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
+    advice_findings: dict[str, tuple[str, ...]]
+
+
+def index_of(kb) -> KbIndex:
+    hit = _CACHE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    idx = _build(kb)
+    _CACHE[id(kb)] = (kb, idx)
+    return idx
+
+
+def _build(kb) -> KbIndex:
+    used = frozenset(leaf.path[len("red_flag."):] for flag in kb.red_flags.values()
+                     for leaf in conditions.leaves(flag.when.parsed) if leaf.path.startswith("red_flag."))
+    hyps = kb.kind("hypotheses")
+    disc = {hid: tuple(tid for tid, t in kb.tests.items() if tid in h.discriminating_tests or hid in t.discriminates)
+            for hid, h in hyps.items()}
+    by_family: dict[str, list[tuple[int, Any]]] = {}
+    for order, ex in enumerate(kb.exercises.values()):
+        by_family.setdefault(ex.family, []).append((order, ex))
+    rules = {rid: _positive_findings(r.when.parsed) for rid, r in kb.kind("rules").items()}
+    advice = {aid: tuple(leaf.path for leaf in conditions.leaves(a.when.parsed) if leaf.path.startswith("finding."))
+              if a.when else () for aid, a in kb.advice.items()}
+    return KbIndex(used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice)
+
+
+def _positive_findings(cond, negated: bool = False) -> tuple[str, ...]:
+    if isinstance(cond, conditions.Leaf):
+        return (cond.path,) if cond.path.startswith("finding.") and not negated else ()
+    out: tuple[str, ...] = ()
+    for child in cond.children:
+        out += _positive_findings(child, negated ^ (cond.kind == "not"))
+    return tuple(dict.fromkeys(out))
