@@ -52,9 +52,14 @@ def screen(case: Case, kb, facts: dict[str, Any], norms: NormLookup) -> Screenin
 
 
 def unknown_questions(case: Case, kb) -> list[str]:
-    """Red-flag questions some rule reads whose answer is still unknown, in question-file order."""
+    """Red-flag questions some rule reads whose answer is still unknown, in question-file order.
+    Knee questions are asked when the knee hurts; spine questions unless only the knee hurts."""
     asked = index_of(kb).red_flag_questions_used
-    return [q for q in kb.red_flag_questions if q in asked and case.answer(q) == "unknown"]
+    regions = {"general", "spine"} if not case.pain or any(p.site != "knee" for p in case.pain) else {"general"}
+    if case.has_pain("knee"):
+        regions.add("knee")
+    return [qid for qid, q in kb.red_flag_questions.items()
+            if qid in asked and q.region in regions and case.answer(qid) == "unknown"]
 
 
 def _yes_answers(cond: conditions.Condition, case: Case) -> list[str]:

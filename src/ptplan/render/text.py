@@ -109,7 +109,7 @@ def _findings(con: Console, plan: dict, lang: str) -> None:
         return
     table = Table(title=_l("findings", lang), show_lines=False, title_justify="left")
     for col in ("所見", "値", "基準") if lang == "ja" else ("Finding", "Value", "Threshold"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for f in plan["findings"]:
         value = ", ".join(f"{k.split('.', 1)[-1]}={v}" for k, v in f["value"].items())
         table.add_row(f["name"], value, f["threshold"])
