@@ -26,13 +26,12 @@ class ChosenAdvice:
 
 def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: bool = False) -> list[ChosenAdvice]:
     out = []
-    leaves = index_of(kb).advice_findings
-    for a in kb.advice.values():
+    idx = index_of(kb)
+    leaves = idx.advice_findings
+    for a, when, not_when in idx.advice:
         if self_care_only and not a.self_care:
             continue
-        if a.when is not None and not a.when.parsed.evaluate(facts, norms):
-            continue
-        if a.not_when is not None and a.not_when.parsed.evaluate(facts, norms):
+        if (when is not None and not when(facts, norms)) or (not_when is not None and not_when(facts, norms)):
             continue
         text = fill_numbers(a.text, _numbers(a, facts))
         if text is None:

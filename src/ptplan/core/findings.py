@@ -14,6 +14,7 @@ from ptplan.core import conditions
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
 from ptplan.core.i18n import Text
+from ptplan.core.kb_index import index_of
 from ptplan.core.norms import norm_text
 
 
@@ -48,17 +49,18 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
     link_movement_facts(case, facts)
     hits: dict[str, FindingHit] = {}
     age, sex = case.demographics.age, case.demographics.sex
+    idx = index_of(kb)
     for tid in done_tests(case, kb):
-        for y in kb.tests[tid].yields:
-            if y.finding in hits or not y.when.parsed.evaluate(facts, norms):
+        for y, fn in idx.yields[tid]:
+            if y.finding in hits or not fn(facts, norms):
                 continue
             hits[y.finding] = FindingHit(y.finding, f"test:{tid}", _values(y.when.parsed, facts),
                                          _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status)
             facts[f"finding.{y.finding}"] = True
-    for rid, rule in kb.kind("finding_rules").items():
-        if rule.finding in hits or not rule.when.parsed.evaluate(facts, norms):
+    for rule, fn in idx.finding_rules:
+        if rule.finding in hits or not fn(facts, norms):
             continue
-        hits[rule.finding] = FindingHit(rule.finding, f"rule:{rid}", _values(rule.when.parsed, facts), rule.threshold,
+        hits[rule.finding] = FindingHit(rule.finding, f"rule:{rule.id}", _values(rule.when.parsed, facts), rule.threshold,
                                         tuple(rule.refs), rule.status)
         facts[f"finding.{rule.finding}"] = True
     return hits

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ptplan.core import conditions
+from ptplan.core.compiled import compile_condition
 
 _CACHE: dict[int, tuple[Any, KbIndex]] = {}
 
@@ -21,6 +22,15 @@ class KbIndex:
     exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
     rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
     advice_findings: dict[str, tuple[str, ...]]
+    # (entry, compiled condition) pairs in KB order, for the loops that run on every plan
+    rules: tuple = ()
+    red_flags: tuple = ()
+    yellow_flags: tuple = ()
+    yields: dict[str, tuple] = None  # test id -> ((yield, fn), ...)
+    finding_rules: tuple = ()
+    adjustments: tuple = ()
+    advice: tuple = ()  # (entry, when fn or None, not_when fn or None)
+    contraindicated: dict[str, tuple] = None  # exercise id -> (fn, ...)
 
 
 def index_of(kb) -> KbIndex:
@@ -44,7 +54,19 @@ def _build(kb) -> KbIndex:
     rules = {rid: _positive_findings(r.when.parsed) for rid, r in kb.kind("rules").items()}
     advice = {aid: tuple(leaf.path for leaf in conditions.leaves(a.when.parsed) if leaf.path.startswith("finding."))
               if a.when else () for aid, a in kb.advice.items()}
-    return KbIndex(used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice)
+    fn = compile_condition
+    return KbIndex(
+        used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice,
+        rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
+        red_flags=tuple((f, fn(f.when.parsed)) for f in kb.red_flags.values()),
+        yellow_flags=tuple((y, fn(y.when.parsed)) for y in kb.yellow_flags.values()),
+        yields={tid: tuple((y, fn(y.when.parsed)) for y in t.yields) for tid, t in kb.tests.items()},
+        finding_rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("finding_rules").values()),
+        adjustments=tuple((a, fn(a.when.parsed)) for a in kb.kind("adjustments").values()),
+        advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
+                     for a in kb.advice.values()),
+        contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
+    )
 
 
 def _positive_findings(cond, negated: bool = False) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ptplan.core.compiled import holds
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
 
@@ -51,13 +52,17 @@ class Context:
     adjustments: list[Any]  # adjustment entries whose condition holds
     self_care_only: bool = False
 
+    caps: dict[str, int] = field(default_factory=dict)
+
     def level_cap(self, family: str) -> int:
-        caps = [a.max_level for a in self.adjustments if a.max_level and (not a.families or family in a.families)]
-        return min(caps, default=3)
+        if family not in self.caps:
+            self.caps[family] = min((a.max_level for a in self.adjustments
+                                     if a.max_level and (not a.families or family in a.families)), default=3)
+        return self.caps[family]
 
 
 def make_context(kb, facts, norms, present: set[str], self_care_only: bool = False) -> Context:
-    fired = [a for a in kb.kind("adjustments").values() if a.when.parsed.evaluate(facts, norms)]
+    fired = [a for a in kb.kind("adjustments").values() if holds(a.when, facts, norms)]
     return Context(facts, norms, present, fired, self_care_only)
 
 
@@ -80,7 +85,7 @@ def allowed(ex, ctx: Context) -> bool:
         return False
     if ex.level > ctx.level_cap(ex.family):
         return False
-    return not any(ci.when.parsed.evaluate(ctx.facts, ctx.norms) for ci in ex.contraindications)
+    return not any(holds(ci.when, ctx.facts, ctx.norms) for ci in ex.contraindications)
 
 
 def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:

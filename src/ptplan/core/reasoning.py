@@ -43,10 +43,12 @@ class HypothesisResult:
 
 def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, HypothesisResult]:
     results: dict[str, HypothesisResult] = {}
-    builds_on = index_of(kb).rule_findings
-    for rid, rule in kb.kind("rules").items():
-        if not rule.when.parsed.evaluate(facts, norms):
+    idx = index_of(kb)
+    builds_on = idx.rule_findings
+    for rule, fn in idx.rules:
+        if not fn(facts, norms):
             continue
+        rid = rule.id
         r = results.setdefault(rule.hypothesis, HypothesisResult(rule.hypothesis))
         r.score += rule.weight
         r.rules.append(rid)

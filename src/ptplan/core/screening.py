@@ -40,14 +40,15 @@ class Screening:
 
 def screen(case: Case, kb, facts: dict[str, Any], norms: NormLookup) -> Screening:
     s = Screening()
-    for flag in kb.red_flags.values():
-        if flag.when.parsed.evaluate(facts, norms):
+    idx = index_of(kb)
+    for flag, fn in idx.red_flags:
+        if fn(facts, norms):
             s.flags.append(flag)
             s.because[flag.id] = _yes_answers(flag.when.parsed, case)
             if LEVELS.index(flag.urgency) > LEVELS.index(s.level):
                 s.level = flag.urgency
     s.to_ask = unknown_questions(case, kb)
-    s.yellow = [y for y in kb.yellow_flags.values() if y.when.parsed.evaluate(facts, norms)]
+    s.yellow = [y for y, fn in idx.yellow_flags if fn(facts, norms)]
     return s
 
 
