@@ -217,6 +217,76 @@ class Advice(_Entry):
     refs: list[Id] = Field(min_length=1)
 
 
+class Threshold(BaseModel):
+    """A change threshold (MCID or MDC): met when the change reaches ``points`` or ``percent`` of baseline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    points: float | None = Field(None, ge=0, description="absolute change in the measure's unit")
+    percent: float | None = Field(None, ge=0, le=100, description="relative improvement from baseline, %")
+    ref: Id
+    status: Status = "verified"
+    note: Text | None = None
+
+
+class Band(BaseModel):
+    """An interpretation band; the first band whose ``max`` is at or above the score applies."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id = Field(pattern=ID_PATTERN)
+    max: float
+    label: Text
+
+
+class SubscaleDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id = Field(pattern=ID_PATTERN)
+    name: Text
+    items: list[int] = Field(min_length=1, description="1-based item numbers in input order")
+    range: tuple[float, float]
+    min_answered: int | None = Field(None, ge=1, description="fewest answered items needed to score")
+    bands: list[Band] = Field(default_factory=list)
+    bands_ref: Id | None = None
+    bands_status: Status = "verified"
+    mcid: Threshold | None = None
+
+
+class MeasureDef(_Entry):
+    """An outcome measure: metadata only; the algorithm is in ``ptplan.core.measures.<id>``.
+
+    ``items`` holds short topic labels (never the item wording) in input order.
+    """
+
+    name: Text
+    concept: Text
+    region: Literal["back", "knee", "any"]
+    scoring: Literal["available", "unavailable"] = "available"
+    unavailable_reason: Text | None = None
+    items: list[Text] = Field(default_factory=list)
+    min_items: int | None = Field(None, ge=1, description="variable-length measures (PSFS): fewest items")
+    max_items: int | None = Field(None, ge=1)
+    item_min: float = 0
+    item_max: float = 1
+    item_ranges: dict[int, tuple[float, float]] = Field(default_factory=dict, description="per-item overrides")
+    fractions: bool = Field(False, description="answers may be decimals (otherwise whole numbers)")
+    input_coding: Text | None = None
+    total_allowed: bool = Field(False, description="a single number may be given as the total score")
+    range: tuple[float, float] | None = None
+    unit: Literal["points", "percent"] = "points"
+    direction: Literal["higher_worse", "higher_better"] = "higher_worse"
+    primary: str = Field("score", description="which value `score` reports when there is no total")
+    max_missing: int | None = Field(None, ge=0, description="most unanswered items still scored")
+    missing_rule: Text
+    subscales: list[SubscaleDef] = Field(default_factory=list)
+    bands: list[Band] = Field(default_factory=list)
+    bands_ref: Id | None = None
+    bands_status: Status = "verified"
+    mcid: Threshold | None = None
+    mdc: Threshold | None = None
+    refs: list[Id] = Field(min_length=1)
+    status: Status = Field("verified", description="whether the scoring algorithm is confirmed")
+    notes: list[Text] = Field(default_factory=list)
+
+
 class KbMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -235,4 +305,5 @@ KINDS: dict[str, type[_Entry]] = {
     "red_flags": RedFlag,
     "yellow_flags": YellowFlag,
     "advice": Advice,
+    "measures": MeasureDef,
 }
