@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ptplan.core import conditions
 from ptplan.core.i18n import Text, TextList
@@ -287,6 +287,71 @@ class MeasureDef(_Entry):
     notes: list[Text] = Field(default_factory=list)
 
 
+#: values the progression engine computes for the program and for each exercise (see core/progression.py)
+Metric = Literal["new_red_flags", "review_due", "adherence", "sessions_logged", "mean_pain_rise", "mean_rpe",
+                 "any_mcid_met", "any_worsened"]
+
+
+class Check(BaseModel):
+    """One comparison of a computed metric with a threshold; the threshold carries its own source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metric: Metric
+    op: Literal["ge", "gt", "le", "lt", "eq"]
+    value: float | bool
+    because: Text = Field(description="why this matters; may use {actual} and {value}")
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = "verified"
+    basis: Text | None = Field(None, description="where an unreferenced number comes from")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Check:
+        if self.status == "verified" and not self.refs:
+            raise ValueError("a verified threshold needs refs; otherwise mark it status: unverified with a basis")
+        if not self.refs and self.basis is None:
+            raise ValueError("an unreferenced threshold needs a basis explaining where the number comes from")
+        return self
+
+
+class DoseStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    field: Literal["sets", "reps", "hold_s", "duration_min"]
+    step: int = Field(ge=1, description="amount added (progress) or removed (regress) per review")
+    limit: int = Field(ge=1, description="upper limit when progressing, lower limit when regressing")
+
+
+class ProgressionRule(_Entry):
+    """A decision rule (``type: decision``), a dose rule (``type: dose``) or a setting (``type: setting``)."""
+
+    type: Literal["decision", "dose", "setting"]
+    name: Text
+    decision: Literal["progress", "hold", "regress", "refer"] | None = None
+    priority: int = Field(50, description="decision rules are tried in ascending priority")
+    scope: list[Literal["program", "exercise"]] = Field(default_factory=lambda: ["program", "exercise"])
+    all: list[Check] = Field(default_factory=list, description="every check must hold")
+    any: list[Check] = Field(default_factory=list, description="at least one check must hold (when given)")
+    action: Text | None = None
+    families: list[Family | Literal["any"]] = Field(default_factory=list)
+    progress_steps: list[DoseStep] = Field(default_factory=list, description="tried in order; first that fits")
+    regress_steps: list[DoseStep] = Field(default_factory=list)
+    value: float | None = None
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = "verified"
+    basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ProgressionRule:
+        need = {"decision": self.decision is not None, "dose": bool(self.families and self.progress_steps),
+                "setting": self.value is not None}
+        if not need[self.type]:
+            raise ValueError({"decision": "a decision rule needs `decision`",
+                              "dose": "a dose rule needs `families` and `progress_steps`",
+                              "setting": "a setting needs `value`"}[self.type])
+        if self.type != "decision" and self.status == "verified" and not self.refs:
+            raise ValueError("verified numbers need refs; otherwise mark status: unverified with a basis")
+        return self
+
+
 class KbMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -306,4 +371,5 @@ KINDS: dict[str, type[_Entry]] = {
     "yellow_flags": YellowFlag,
     "advice": Advice,
     "measures": MeasureDef,
+    "progression": ProgressionRule,
 }
