@@ -27,10 +27,10 @@ def _kb(kb):
     return kb
 
 
-def _timepoint(data: Any, which: str) -> tuple[dt.date | None, dict]:
+def _timepoint(data: Any, which: str) -> tuple[dt.date | None, dict, str]:
     """``{"date", "questionnaires": {...}}`` or a bare ``{name: answers}`` mapping."""
     if data is None:
-        return None, {}
+        return None, {}, which
     if not isinstance(data, Mapping):
         raise InputError.single(which, "expected a mapping of questionnaires", "type", "質問票の対応表が必要です")
     qs = data.get("questionnaires", data)
@@ -43,14 +43,17 @@ def _timepoint(data: Any, which: str) -> tuple[dt.date | None, dict]:
     if not isinstance(qs, Mapping):
         raise InputError.single(f"{which}.questionnaires", "expected a mapping of measure name to answers", "type",
                                 "評価尺度名と回答の対応表が必要です")
-    return day, {k: v for k, v in qs.items() if k != "date"}
+    prefix = f"{which}.questionnaires" if "questionnaires" in data else which
+    return day, {k: v for k, v in qs.items() if k != "date"}, prefix
 
 
-def _scored(qs: dict, which: str, kb) -> dict[str, dict]:
+def _scored(qs: dict, prefix: str, kb) -> dict[str, dict]:
+    """Score one time point; error paths start with ``prefix`` (e.g. ``latest.questionnaires``)."""
     try:
         return score_questionnaires(qs, kb)
     except InputError as err:
-        raise InputError([Problem(f"{which}.{p.path}", p.message, p.code, p.message_ja) for p in err.problems]) from None
+        raise InputError([Problem(prefix + p.path.removeprefix("questionnaires"), p.message, p.code, p.message_ja)
+                          for p in err.problems]) from None
 
 
 def compare_all(base: dict[str, dict], last: dict[str, dict], kb) -> dict[str, dict]:
@@ -121,6 +124,16 @@ def _check_reason(rule, check, metrics, lang) -> dict[str, Any]:
                    actual=_show(check.metric, metrics.get(check.metric)), value=_show(check.metric, check.value))
 
 
+def _unmet(rules: Sequence, metrics: Mapping[str, Any], scope: str, lang: str) -> list[dict]:
+    out = []
+    for rule in (r for r in rules if r.type == "decision" and r.decision == "progress" and scope in r.scope):
+        for c in rule.all:
+            if c.unmet is not None and not _holds(c, metrics):
+                out.append(_reason(rule.id, c.unmet, c.refs, c.status, lang, c.basis,
+                                   actual=_show(c.metric, metrics.get(c.metric)), value=_show(c.metric, c.value)))
+    return out
+
+
 def decide(rules: Sequence, metrics: Mapping[str, Any], scope: str, lang: str) -> tuple[Any, list[dict]]:
     """The first decision rule (by priority) for ``scope`` whose checks hold, and why."""
     for rule in sorted((r for r in rules if r.type == "decision" and scope in r.scope), key=lambda r: r.priority):
@@ -128,6 +141,8 @@ def decide(rules: Sequence, metrics: Mapping[str, Any], scope: str, lang: str) -
         hits = [c for c in rule.any if _holds(c, metrics)]
         if all_ok and (hits or not rule.any):
             reasons = [_check_reason(rule, c, metrics, lang) for c in [*rule.all, *hits]]
+            if not rule.all and not rule.any:  # the default: say what kept the program from progressing
+                reasons += _unmet(rules, metrics, scope, lang)
             if rule.action is not None:
                 reasons.append(_reason(rule.id, rule.action, rule.refs, rule.status, lang))
             return rule, reasons
@@ -197,8 +212,8 @@ def review(plan: Mapping[str, Any], baseline: Any, latest: Any, sessions: Iterab
     kb = _kb(kb)
     lang = "en" if lang == "en" else "ja"
     rules = list(kb.kind("progression").values())
-    (b_day, b_qs), (l_day, l_qs) = _timepoint(baseline, "baseline"), _timepoint(latest, "latest")
-    comparisons = compare_all(_scored(b_qs, "baseline", kb), _scored(l_qs, "latest", kb), kb)
+    (b_day, b_qs, b_at), (l_day, l_qs, l_at) = _timepoint(baseline, "baseline"), _timepoint(latest, "latest")
+    comparisons = compare_all(_scored(b_qs, b_at, kb), _scored(l_qs, l_at, kb), kb)
     logs = parse_sessions(sessions or [])
     start, end = b_day or (logs[0].date if logs else None), l_day or (logs[-1].date if logs else None)
     adh = adherence(plan, logs, start, end)

@@ -76,10 +76,16 @@ def parse_sessions(data: Iterable[Any], path: str = "sessions") -> list[SessionL
 
 def plan_exercises(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The exercises of a plan JSON, each with ``component`` (id) and ``family`` added from its component."""
-    program = (plan or {}).get("program") or {}
+    program = (plan or {}).get("program") or {} if isinstance(plan, Mapping) else None
+    if not isinstance(program, Mapping):
+        raise InputError.single("plan", "expected the plan JSON (a mapping with program.components)", "type",
+                                "計画（program.components を含む対応表）が必要です")
     out = []
-    for comp in program.get("components") or []:
-        for ex in comp.get("exercises") or []:
+    for i, comp in enumerate(program.get("components") or []):
+        for j, ex in enumerate(comp.get("exercises") or []):
+            if not isinstance(ex, Mapping) or not isinstance(ex.get("id"), str):
+                raise InputError.single(f"plan.program.components[{i}].exercises[{j}].id", "expected an exercise id",
+                                        "missing", "種目の id が必要です")
             out.append({**ex, "component": comp.get("id"), "family": ex.get("family") or comp.get("family")})
     return out
 

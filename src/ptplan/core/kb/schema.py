@@ -300,6 +300,7 @@ class Check(BaseModel):
     op: Literal["ge", "gt", "le", "lt", "eq"]
     value: float | bool
     because: Text = Field(description="why this matters; may use {actual} and {value}")
+    unmet: Text | None = Field(None, description="said when the check fails and the program is held")
     refs: list[Id] = Field(default_factory=list)
     status: Status = "verified"
     basis: Text | None = Field(None, description="where an unreferenced number comes from")
