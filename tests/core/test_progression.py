@@ -62,12 +62,21 @@ def test_it_holds_when_adherence_is_low():
 
 
 def test_it_regresses_when_pain_rises_after_sessions():
-    r = review(make_plan(), BASE, BETTER, make_sessions(before=3, after=6), lang="en")
+    # an exercise known only to the plan (no regression link anywhere), so the dose is lowered
+    r = review(make_plan(ex_id="home_core_drill"), BASE, BETTER,
+               make_sessions(before=3, after=6, ex_id="home_core_drill"), lang="en")
     assert (r["decision"], r["rule"]) == ("regress", "regress_pain_response")
     assert "rose by 3 on average, more than the acceptable 2" in r["reasons"][0]["text"]
     assert r["reasons"][0]["status"] == "unverified" and r["status"] == "unverified"
     ex = r["exercises"][0]
     assert ex["decision"] == "regress" and ex["dose_after"]["reps"] == 8  # sets already 1 -> reps 10 -> 8
+    assert ex["switch_to"] is None
+
+
+def test_it_follows_the_kb_regression_link_when_the_plan_has_none():
+    kb_link = KB.exercises["drawing_in_supine"].regression
+    ex = review(make_plan(), BASE, BETTER, make_sessions(before=3, after=6))["exercises"][0]
+    assert kb_link is None or ex["switch_to"] == kb_link
 
 
 def test_it_regresses_to_the_regression_link_with_no_higher_dose():

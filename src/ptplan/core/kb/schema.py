@@ -194,6 +194,7 @@ class RedFlag(_Entry):
     when: ConditionData
     action: Text = Field(description="what to do now and where to go")
     refs: list[Id] = Field(min_length=1)
+    status: Status = Field("verified", description="unverified where the source could not be checked")
 
 
 class YellowFlag(_Entry):
@@ -203,6 +204,7 @@ class YellowFlag(_Entry):
     review_weeks: int | None = Field(None, ge=1, le=12, description="shorter review interval when present")
     adds_components: list[Id] = Field(default_factory=list)
     refs: list[Id] = Field(min_length=1)
+    status: Status = "verified"
 
 
 class Advice(_Entry):
