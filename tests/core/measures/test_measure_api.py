@@ -80,3 +80,24 @@ def test_it_lists_every_measure_with_its_status():
     assert cat["joabpeq"]["available"] is False and "formulas" in cat["joabpeq"]["reason"]
     assert cat["odi"]["range"] == [0, 100] and cat["odi"]["mcid"]["ref"] == "ostelo_2008"
     assert cat["psfs"]["items"] == "1-5"
+
+
+def _sample_answers(meta):
+    n = meta.min_items or len(meta.items)
+    return [meta.item_ranges.get(i, (meta.item_min, meta.item_max))[0] for i in range(1, n + 1)]
+
+
+def test_it_produces_every_measure_fact_the_knowledge_base_reads():
+    from ptplan.core import conditions
+    from ptplan.core.kb.integrity import _walk
+    from ptplan.core.kb.loader import default_kb
+    from ptplan.core.kb.schema import ConditionData
+
+    kb = default_kb()
+    read = {leaf.path for entries in kb.entries.values() for e in entries.values() for _, v in _walk(e)
+            if isinstance(v, ConditionData) for leaf in conditions.leaves(v.parsed) if leaf.path.startswith("measure.")}
+    assert read  # the rules do read scored questionnaires
+    for path in read:
+        _, name, key = path.split(".", 2)
+        meta = kb.kind("measures")[name]
+        assert key in score(name, _sample_answers(meta)).flat(), path
