@@ -87,3 +87,10 @@ def test_it_lists_the_missing_tests_in_10():
 def test_it_writes_golden_files_that_are_valid_json():
     for path in GOLDEN.glob("*.json"):
         assert json.loads(path.read_text(encoding="utf-8"))["kb_version"]
+
+
+def test_it_adds_graded_activity_and_an_early_review_for_the_yellow_flags_of_09():
+    plan = _plan("09_high_psychosocial_risk")
+    assert "start_back_high_risk" in [y["id"] for y in plan["triage"]["yellow_flags"]]
+    assert "c_graded_activity" in [c["id"] for c in plan["program"]["components"]]
+    assert plan["follow_up"]["review_weeks"] == 2

@@ -14,7 +14,7 @@ from ptplan.core.case import Case
 from ptplan.core.facts import build_facts
 from ptplan.core.findings import derive_findings, done_tests
 from ptplan.core.i18n import Text
-from ptplan.core.measures_bridge import score_measures
+from ptplan.core.measures import score_questionnaires
 from ptplan.core.norms import lookup_for
 from ptplan.core.screening import screen
 
@@ -33,7 +33,7 @@ def why(text: Text, lang: str) -> dict[str, Any]:
 
 def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
                self_care_only: bool = False) -> dict[str, Any]:
-    measures = score_measures(case) if measures is None else measures
+    measures = score_questionnaires(case.questionnaires, kb) if measures is None else measures
     facts = build_facts(case, measures)
     norms = lookup_for(kb, case.demographics.age, case.demographics.sex)
     found = derive_findings(case, kb, facts, norms)
