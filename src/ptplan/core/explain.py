@@ -22,6 +22,11 @@ NO_PROGRAM = Text(
     en="Two or more suitable kinds of exercise could not be combined, so the therapist should set the program individually.")
 
 
+def text(ja: str, en: str) -> Text:
+    """A Text built from KB texts that were validated at load; skip re-validating on every plan."""
+    return Text.model_construct(ja=ja, en=en)
+
+
 def names(kb, ids: list[str]) -> tuple[str, str]:
     """Join the (ja, en) names of finding or hypothesis ids."""
     ja, en = [], []
@@ -39,7 +44,7 @@ def because_of(kb, ids: list[str], lead: Text | None = None) -> Text:
         return lead or RECORDED
     head_ja = f"{lead.ja}" if lead else ""
     head_en = f"{lead.en} " if lead else ""
-    return Text(ja=f"{head_ja}（{ja}）" if lead else f"{ja}があるため。",
+    return text(ja=f"{head_ja}（{ja}）" if lead else f"{ja}があるため。",
                 en=f"{head_en}(because of: {en})" if lead else f"Because of: {en}.")
 
 
@@ -56,7 +61,7 @@ def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list
     for a in adjustments:
         ja += a.why.ja
         en += " " + a.why.en
-    return Text(ja=ja, en=en)
+    return text(ja=ja, en=en)
 
 
 def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str]) -> Text:
@@ -68,4 +73,4 @@ def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[s
         tests_en = ", ".join(kb.tests[t].name.en for t in missing)
         ja = f"{ja}{INSUFFICIENT.ja}未実施：{tests_ja}"
         en = f"{en} {INSUFFICIENT.en} Not done: {tests_en}".strip()
-    return Text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)
+    return text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)

@@ -116,7 +116,7 @@ def program_json(kb, comps: list, s, lang: str) -> dict[str, Any]:
 
 def component_json(kb, cc, rank: int, lang: str) -> dict[str, Any]:
     comp = cc.component
-    text = explain.because_of(kb, cc.reasons, comp.why) if cc.reasons else Text(
+    text = explain.because_of(kb, cc.reasons, comp.why) if cc.reasons else explain.text(
         ja=comp.why.ja + explain.FALLBACK.ja, en=f"{comp.why.en} {explain.FALLBACK.en}")
     families = list(dict.fromkeys(ch.exercise.family for ch in cc.exercises))
     return {"id": comp.id, "name": tx(comp.name, lang), "lens": comp.lens, "family": families[0],

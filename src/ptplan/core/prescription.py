@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptplan.core.compiled import holds
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
 
@@ -51,7 +50,7 @@ class Context:
     present: set[str]  # finding ids present + supported hypothesis ids
     adjustments: list[Any]  # adjustment entries whose condition holds
     self_care_only: bool = False
-
+    contraindicated: dict[str, tuple] = field(default_factory=dict)  # exercise id -> compiled conditions
     caps: dict[str, int] = field(default_factory=dict)
 
     def level_cap(self, family: str) -> int:
@@ -62,8 +61,9 @@ class Context:
 
 
 def make_context(kb, facts, norms, present: set[str], self_care_only: bool = False) -> Context:
-    fired = [a for a in kb.kind("adjustments").values() if holds(a.when, facts, norms)]
-    return Context(facts, norms, present, fired, self_care_only)
+    idx = index_of(kb)
+    fired = [a for a, fn in idx.adjustments if fn(facts, norms)]
+    return Context(facts, norms, present, fired, self_care_only, idx.contraindicated)
 
 
 def pick_components(kb, supported: list[str], yellow: list) -> list[ChosenComponent]:
@@ -85,7 +85,11 @@ def allowed(ex, ctx: Context) -> bool:
         return False
     if ex.level > ctx.level_cap(ex.family):
         return False
-    return not any(holds(ci.when, ctx.facts, ctx.norms) for ci in ex.contraindications)
+    facts, norms = ctx.facts, ctx.norms
+    for fn in ctx.contraindicated[ex.id]:  # noqa: SIM110 - hot loop
+        if fn(facts, norms):
+            return False
+    return True
 
 
 def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
