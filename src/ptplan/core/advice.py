@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ptplan.core import explain
 from ptplan.core.conditions import NormLookup
 from ptplan.core.i18n import Text
 from ptplan.core.kb_index import index_of
@@ -54,7 +55,7 @@ def fill_numbers(text: Text, values: dict[str, float]) -> Text | None:
     if "{" not in text.ja and "{" not in text.en:
         return text
     try:
-        return Text(ja=text.ja.format_map(_fmt(values)), en=text.en.format_map(_fmt(values)))
+        return explain.text(ja=text.ja.format_map(_fmt(values)), en=text.en.format_map(_fmt(values)))
     except (KeyError, ValueError, IndexError):
         return None
 

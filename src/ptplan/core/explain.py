@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ptplan.core.i18n import Text
 
 GENERAL_ADVICE = Text(ja="慢性の腰痛・膝痛のある方に共通して勧められる内容です。",
@@ -22,9 +24,19 @@ NO_PROGRAM = Text(
     en="Two or more suitable kinds of exercise could not be combined, so the therapist should set the program individually.")
 
 
-def text(ja: str, en: str) -> Text:
-    """A Text built from KB texts that were validated at load; skip re-validating on every plan."""
-    return Text.model_construct(ja=ja, en=en)
+@dataclass(frozen=True, slots=True)
+class PlainText:
+    """A text the engine composes from KB texts (already validated at load), so it skips validation."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+def text(ja: str, en: str) -> PlainText:
+    return PlainText(ja, en)
 
 
 def names(kb, ids: list[str]) -> tuple[str, str]:

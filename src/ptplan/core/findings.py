@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ptplan.core import conditions
+from ptplan.core import conditions, explain
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
 from ptplan.core.i18n import Text
@@ -79,4 +79,4 @@ def _threshold(text: Text, cond: conditions.Condition, kb, tid: str, age, sex) -
     if not any(leaf.op in ("below_norm", "above_norm") for leaf in conditions.leaves(cond)):
         return text
     ja, en = norm_text(kb, tid, age, sex)
-    return Text(ja=f"{text.ja}（{ja}）", en=f"{text.en} ({en})") if ja else text
+    return explain.text(ja=f"{text.ja}（{ja}）", en=f"{text.en} ({en})") if ja else text
