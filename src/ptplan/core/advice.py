@@ -23,6 +23,7 @@ class ChosenAdvice:
     title: Text
     text: Text
     findings: tuple[str, ...]
+    facts: tuple[str, ...] = ()  # case facts in `when` that hold (e.g. pain.knee, bmi)
 
 
 def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: bool = False) -> list[ChosenAdvice]:
@@ -38,7 +39,8 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
         if text is None:
             continue
         found = tuple(path[8:] for path in leaves[a.id] if facts.get(path))
-        out.append(ChosenAdvice(a, a.title, text, found))
+        held = tuple(dict.fromkeys(leaf.path for leaf in idx.advice_fact_leaves[a.id] if leaf.evaluate(facts, norms)))
+        out.append(ChosenAdvice(a, a.title, text, found, held))
     return out
 
 

@@ -39,6 +39,36 @@ def text(ja: str, en: str) -> PlainText:
     return PlainText(ja, en)
 
 
+#: labels for the case facts that advice conditions read, so "why" can name them.
+FACT_LABELS = {
+    "bmi": ("BMI 25以上", "BMI of 25 or more"), "pain.knee": ("膝の痛み", "knee pain"),
+    "pain.low_back": ("腰の痛み", "low back pain"), "pain.knee.nrs": ("膝の痛みの強さ", "knee pain intensity"),
+    "activity.occupation": ("仕事の内容", "your kind of work"), "activity.level": ("日頃の活動量", "your activity level"),
+    "activity.exercise_days_per_week": ("運動する日数", "exercise days per week"),
+    "activity.pool_access": ("プールが使えること", "access to a pool"),
+    "symptoms.worse_walking": ("歩くと痛むこと", "pain on walking"),
+    "symptoms.worse_bending": ("前かがみで痛むこと", "pain on bending"),
+    "symptoms.worse_sitting": ("座っていると痛むこと", "pain on sitting"),
+    "symptoms.worse_standing": ("立っていると痛むこと", "pain on standing"),
+    "symptoms.worse_standing_up": ("立ち上がりで痛むこと", "pain on standing up"),
+    "symptoms.worse_stairs": ("階段で痛むこと", "pain on stairs"),
+    "symptoms.morning_stiffness_back": ("腰の朝のこわばり", "morning back stiffness"),
+    "symptoms.morning_stiffness_knee": ("膝の朝のこわばり", "morning knee stiffness"),
+    "symptoms.knee_swelling": ("膝の腫れ", "knee swelling"), "symptoms.knee_warmth": ("膝の熱感", "a warm knee"),
+    "symptoms.irritability": ("症状のぶり返しやすさ", "how easily symptoms flare"),
+    "symptoms.helps.heat": ("温めると楽になること", "warmth helping"),
+    "symptoms.back_heaviness_to_thigh": ("腰から太ももへの重だるさ", "heaviness from the back into the thigh"),
+}
+
+
+def because_of_facts(paths: list[str]) -> PlainText | None:
+    labels = [FACT_LABELS[p] for p in paths if p in FACT_LABELS]
+    if not labels:
+        return None
+    return text(ja="・".join(dict.fromkeys(j for j, _ in labels)) + "に合わせた内容です。",
+                en="Fits " + ", ".join(dict.fromkeys(e for _, e in labels)) + ".")
+
+
 def names(kb, ids: list[str]) -> tuple[str, str]:
     """Join the (ja, en) names of finding or hypothesis ids."""
     ja, en = [], []

@@ -22,6 +22,7 @@ class KbIndex:
     exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
     rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
     advice_findings: dict[str, tuple[str, ...]]
+    advice_fact_leaves: dict[str, tuple] = None  # advice id -> fact leaves of `when` not under "not"
     # (entry, compiled condition) pairs in KB order, for the loops that run on every plan
     rules: tuple = ()
     red_flags: tuple = ()
@@ -55,8 +56,9 @@ def _build(kb) -> KbIndex:
     advice = {aid: tuple(leaf.path for leaf in conditions.leaves(a.when.parsed) if leaf.path.startswith("finding."))
               if a.when else () for aid, a in kb.advice.items()}
     fn = compile_condition
+    fact_leaves = {aid: tuple(_positive_leaves(a.when.parsed)) if a.when else () for aid, a in kb.advice.items()}
     return KbIndex(
-        used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice,
+        used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice, fact_leaves,
         rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
         red_flags=tuple((f, fn(f.when.parsed)) for f in kb.red_flags.values()),
         yellow_flags=tuple((y, fn(y.when.parsed)) for y in kb.yellow_flags.values()),
@@ -67,6 +69,15 @@ def _build(kb) -> KbIndex:
                      for a in kb.advice.values()),
         contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
     )
+
+
+def _positive_leaves(cond, negated: bool = False):
+    if isinstance(cond, conditions.Leaf):
+        if not negated and not cond.path.startswith("finding."):
+            yield cond
+        return
+    for child in cond.children:
+        yield from _positive_leaves(child, negated ^ (cond.kind == "not"))
 
 
 def _positive_findings(cond, negated: bool = False) -> tuple[str, ...]:

@@ -136,8 +136,12 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
 
 
 def advice_json(kb, a, lang: str) -> dict[str, Any]:
-    text = explain.because_of(kb, list(a.findings)) if a.findings else (
-        explain.RECORDED if a.entry.when is not None else explain.GENERAL_ADVICE)
+    if a.findings:
+        text = explain.because_of(kb, list(a.findings))
+    elif a.entry.when is not None:
+        text = explain.because_of_facts(list(a.facts)) or explain.RECORDED
+    else:
+        text = explain.GENERAL_ADVICE
     return {"id": a.entry.id, "category": a.entry.category, "title": tx(a.title, lang), "text": tx(a.text, lang),
             "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
 
