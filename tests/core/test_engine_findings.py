@@ -1,4 +1,4 @@
-from conftest import FIXTURE_CASES, case
+from engine_fixtures import FIXTURE_CASES, case
 
 from ptplan.core.case_io import load_case_file
 from ptplan.core.norms import lookup_for, pick_norm

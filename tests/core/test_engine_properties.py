@@ -7,12 +7,13 @@ import os
 
 from case_strategies import cases
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ptplan.core.facts import build_facts
 from ptplan.core.findings import derive_findings
 from ptplan.core.kb.loader import default_kb
 from ptplan.core.norms import lookup_for
-from ptplan.core.services import make_plan, plan_json
+from ptplan.core.services import make_plan, plan_json, self_check
 
 KB = default_kb()
 EXAMPLES = {"thorough": 3000}.get(os.environ.get("HYPOTHESIS_PROFILE", ""), 200)
@@ -79,3 +80,26 @@ def test_it_explains_every_item_in_ja_and_en_with_refs(case):
 @given(cases(KB))
 def test_it_is_deterministic(case):
     assert plan_json(make_plan(case, "ja", KB)) == plan_json(make_plan(case.model_copy(deep=True), "ja", KB))
+
+
+SELF_CHECK = st.fixed_dictionaries({
+    "red_flags": st.dictionaries(st.sampled_from(sorted(KB.red_flag_questions)),
+                                 st.sampled_from(["yes", "no", "no", "no", "unknown"]), max_size=10),
+    "pain": st.lists(st.sampled_from(["low_back", "knee"]), min_size=1, max_size=2, unique=True),
+    "onset_order": st.sampled_from(["knee_first", "back_first", "together", "unknown"]),
+    "symptoms": st.fixed_dictionaries({}, optional={k: st.booleans() for k in (
+        "worse_sitting", "worse_stairs", "knee_swelling", "knee_warmth", "morning_stiffness_knee")}),
+    "helps": st.lists(st.sampled_from(["heat", "cold", "movement", "rest", "walking"]), max_size=2, unique=True),
+    "age": st.integers(18, 95),
+})
+
+
+@RUN
+@given(SELF_CHECK)
+def test_it_gives_self_checkers_only_self_care_and_always_a_doctor_line(answers):
+    plan = self_check(answers, "ja", KB)
+    assert plan["follow_up"]["see_doctor_when"]
+    assert all(KB.exercises[e["id"]].self_care for e in _exercises(plan))
+    assert all(KB.advice[a["id"]].self_care for a in plan["advice"])
+    if not plan["triage"]["exercise_allowed"]:
+        assert plan["program"]["components"] == []

@@ -1,5 +1,5 @@
 import pytest
-from conftest import FIXTURE_CASES
+from engine_fixtures import FIXTURE_CASES
 
 from ptplan.core.case_io import load_case_file
 from ptplan.core.kb.integrity import check
@@ -52,7 +52,7 @@ def test_it_rejects_unknown_self_check_answers(fkb):
 
 
 def test_it_checks_rule_and_hypothesis_references(tmp_path, fkb):
-    from conftest import build_fixture_kb
+    from engine_fixtures import build_fixture_kb
 
     kb = build_fixture_kb(tmp_path / "kb")
     (tmp_path / "kb" / "rules.yaml").write_text(
