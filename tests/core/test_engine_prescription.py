@@ -73,3 +73,10 @@ def test_it_does_the_knee_load_arithmetic_for_overweight_knee_pain(fkb):
     weight = next(a for a in plan["advice"] if a["id"] == "weight_knee_load")
     assert weight["text"] == "Losing 3.2 kg takes about 12.8 kg off the knee per step."
     assert "overweight" in weight["why"].lower() or "Overweight" in weight["why"]
+
+
+def test_it_follows_the_general_phase_track_when_the_program_is_not_led_by_core_work(fkb):
+    program = _plan(fkb, "knee_to_back")["program"]
+    assert program["components"][0]["lens"] != "core"
+    assert [p["id"] for p in program["phases"]] == ["phase_1_start", "phase_2_build", "phase_3_daily_life"]
+    assert "PSFS" in program["phases"][2]["progress_when"]

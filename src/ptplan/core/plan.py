@@ -105,13 +105,20 @@ def program_json(kb, comps: list, s, lang: str) -> dict[str, Any]:
     if not comps:
         note = None if not s.exercise_allowed else tx(explain.NO_PROGRAM, lang)
         return {"components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}, "note": note}
-    phases = sorted(kb.kind("phases").values(), key=lambda p: p.order)
+    phases = phase_track(kb, comps[0].component.lens)
     return {"components": [component_json(kb, c, i + 1, lang) for i, c in enumerate(comps)],
             "phases": [{"id": p.id, "name": tx(p.name, lang), "weeks": f"{p.weeks_from}-{p.weeks_to}",
                         "weeks_from": p.weeks_from, "weeks_to": p.weeks_to, "goals": tx(p.goals, lang),
                         "progress_when": tx(p.progress_when, lang), "refs": list(p.refs), "status": p.status}
                        for p in phases],
             "schedule": prescription.schedule(comps), "note": None}
+
+
+def phase_track(kb, lead_lens: str) -> list:
+    """The phases for a program led by ``lead_lens``: its own track if the KB has one, else the general track."""
+    phases = sorted(kb.kind("phases").values(), key=lambda p: (p.order, p.id))
+    own = [p for p in phases if lead_lens in p.for_lenses]
+    return own or [p for p in phases if not p.for_lenses]
 
 
 def component_json(kb, cc, rank: int, lang: str) -> dict[str, Any]:

@@ -303,6 +303,8 @@ class Phase(_Entry):
     weeks_to: int = Field(ge=1, le=52)
     goals: Text
     progress_when: Text
+    for_lenses: list[Lens] = Field(default_factory=list, description=(
+        "use this phase when the program's first component has one of these lenses; empty = the general track"))
     refs: list[Id] = Field(min_length=1)
     status: Status = "verified"
 
