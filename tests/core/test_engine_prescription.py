@@ -79,4 +79,4 @@ def test_it_follows_the_general_phase_track_when_the_program_is_not_led_by_core_
     program = _plan(fkb, "knee_to_back")["program"]
     assert program["components"][0]["lens"] != "core"
     assert [p["id"] for p in program["phases"]] == ["phase_1_start", "phase_2_build", "phase_3_daily_life"]
-    assert "PSFS" in program["phases"][2]["progress_when"]
+    assert "Patient-Specific Functional Scale" in program["phases"][2]["progress_when"]
