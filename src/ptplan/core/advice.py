@@ -35,11 +35,11 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
             continue
         if (when is not None and not when(facts, norms)) or (not_when is not None and not_when(facts, norms)):
             continue
-        text = fill_numbers(a.text, _numbers(a, facts))
+        text = fill_numbers(a.text, _numbers(a, facts)) if "{" in a.text.ja or "{" in a.text.en else a.text
         if text is None:
             continue
         found = tuple(path[8:] for path in leaves[a.id] if facts.get(path))
-        held = tuple(dict.fromkeys(leaf.path for leaf in idx.advice_fact_leaves[a.id] if leaf.evaluate(facts, norms)))
+        held = tuple(dict.fromkeys(path for path, fn in idx.advice_fact_leaves[a.id] if fn(facts, norms)))
         out.append(ChosenAdvice(a, a.title, text, found, held))
     return out
 

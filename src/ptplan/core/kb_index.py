@@ -22,7 +22,7 @@ class KbIndex:
     exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
     rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
     advice_findings: dict[str, tuple[str, ...]]
-    advice_fact_leaves: dict[str, tuple] = None  # advice id -> fact leaves of `when` not under "not"
+    advice_fact_leaves: dict[str, tuple] = None  # advice id -> (path, compiled leaf) of `when`, not under "not"
     # (entry, compiled condition) pairs in KB order, for the loops that run on every plan
     rules: tuple = ()
     red_flags: tuple = ()
@@ -32,6 +32,8 @@ class KbIndex:
     adjustments: tuple = ()
     advice: tuple = ()  # (entry, when fn or None, not_when fn or None)
     contraindicated: dict[str, tuple] = None  # exercise id -> (fn, ...)
+    doses: dict[str, dict] = None  # exercise id -> default dose as a plain dict (copied before changing)
+    dose_sets: dict[str, dict] = None  # adjustment id -> the dose values it sets
 
 
 def index_of(kb) -> KbIndex:
@@ -56,7 +58,8 @@ def _build(kb) -> KbIndex:
     advice = {aid: tuple(leaf.path for leaf in conditions.leaves(a.when.parsed) if leaf.path.startswith("finding."))
               if a.when else () for aid, a in kb.advice.items()}
     fn = compile_condition
-    fact_leaves = {aid: tuple(_positive_leaves(a.when.parsed)) if a.when else () for aid, a in kb.advice.items()}
+    fact_leaves = {aid: tuple((leaf.path, fn(leaf)) for leaf in _positive_leaves(a.when.parsed)) if a.when else ()
+                   for aid, a in kb.advice.items()}
     return KbIndex(
         used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice, fact_leaves,
         rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
@@ -68,6 +71,8 @@ def _build(kb) -> KbIndex:
         advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
                      for a in kb.advice.values()),
         contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
+        doses={eid: ex.dose.model_dump(exclude_none=True) for eid, ex in kb.exercises.items()},
+        dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
     )
 
 

@@ -95,22 +95,23 @@ def allowed(ex, ctx: Context) -> bool:
 def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     comp = cc.component
     ranked = []
-    by_family = index_of(kb).exercises_by_family
-    for order, ex in sorted(pair for fam in comp.families for pair in by_family.get(fam, ())):
+    idx = index_of(kb)
+    targets, present, family_rank = set(comp.targets), ctx.present, {f: i for i, f in enumerate(comp.families)}
+    for order, ex in sorted(pair for fam in comp.families for pair in idx.exercises_by_family.get(fam, ())):
         if ex.id in used or not allowed(ex, ctx):
             continue
-        matched = [a for a in ex.addresses if a in ctx.present]
-        aimed = [a for a in ex.addresses if a in comp.targets]
+        matched = [a for a in ex.addresses if a in present]
+        aimed = [a for a in ex.addresses if a in targets]
         if not matched and not (aimed and cc.reasons) and not comp.fallback:
             continue
-        on_target = sum(1 for a in matched if a in comp.targets)
-        ranked.append((-on_target, -len(aimed), -len(matched), ex.level, comp.families.index(ex.family), order,
+        on_target = sum(1 for a in matched if a in targets)
+        ranked.append((-on_target, -len(aimed), -len(matched), ex.level, family_rank[ex.family], order,
                        ex, matched, aimed))
     ranked.sort(key=lambda r: r[:6])
     for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
-        cc.exercises.append(Chosen(ex, dose_for(ex, adj), matched, adj, aimed))
+        cc.exercises.append(Chosen(ex, dose_for(ex, adj, idx), matched, adj, aimed))
 
 
 def _spread_families(ranked: list, n: int) -> list:
@@ -127,12 +128,13 @@ def _spread_families(ranked: list, n: int) -> list:
     return [(r[6], r[7], r[8]) for r in picked]
 
 
-def dose_for(ex, adjustments: list) -> dict[str, Any]:
-    dose = ex.dose.model_dump(exclude_none=True)
+def dose_for(ex, adjustments: list, idx) -> dict[str, Any]:
+    """The exercise's KB dose with the fired adjustments applied (``idx`` holds both as plain dicts)."""
+    dose = dict(idx.doses[ex.id])
     refs = list(dose.pop("refs", []))
     applied = []
     for a in adjustments:
-        for key, value in a.dose.model_dump(exclude_none=True).items():
+        for key, value in idx.dose_sets[a.id].items():
             if key in dose:  # only change what the exercise already doses (no reps on a walk, no hold on a squat)
                 dose[key] = value
         applied.append(a.id)
