@@ -68,6 +68,11 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
+def calibration_ms(runs: int = 5) -> float:
+    """CPU time of a fixed pure-Python loop, so readers can scale the numbers to their machine."""
+    return statistics.median(timed(lambda _: sum(range(1_000_000)), range(runs))) * 1000
+
+
 def kb_load_ms(runs: int = 5) -> float:
     return statistics.median(timed(lambda _: load(PACKAGE_KB), range(runs))) * 1000
 
@@ -77,6 +82,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
+    calib = calibration_ms()
     load_ms = kb_load_ms()
     kb = load(PACKAGE_KB)
     rnd = random.Random(args.seed)
@@ -92,14 +98,16 @@ def main() -> None:
     cases = [validate_case(d, kb) for d in data]
     gen_plan = timed(lambda c: make_plan(c, "ja", kb), cases)
     rows = {"examples (x20)": (ex_plan, ex_parse), f"generated ({args.cases:,})": (gen_plan, gen_validate)}
-    write_section(load_ms, rows)
+    write_section(load_ms, rows, calib)
 
 
-def write_section(load_ms: float, rows: dict) -> None:
+def write_section(load_ms: float, rows: dict, calib: float) -> None:
     lines = ["## Engine", "",
              f"`python bench/engine.py` — one process, one core, {platform.python_implementation()} "
              f"{platform.python_version()} on {platform.machine()}; CPU time per call (time.process_time), "
              "measured in one run on a shared machine.", "",
+             f"Calibration: `sum(range(1_000_000))` took {calib:.1f} ms CPU in this run; time the same loop on "
+             "your machine and scale the numbers below by the ratio.", "",
              f"Knowledge-base load (parse + validate + integrity, median of 5): **{load_ms:.0f} ms** (goal ≤ 300 ms).", "",
              "| cases | plans/s | p50 ms/plan | p99 ms/plan | parse+validate p50 ms | plan ÷ parse+validate (p50) |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
