@@ -98,12 +98,12 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     idx = index_of(kb)
     targets, present, family_rank = set(comp.targets), ctx.present, {f: i for i, f in enumerate(comp.families)}
     for order, ex in sorted(pair for fam in comp.families for pair in idx.exercises_by_family.get(fam, ())):
-        if ex.id in used or not allowed(ex, ctx):
+        if ex.id in used:
             continue
         matched = [a for a in ex.addresses if a in present]
         aimed = [a for a in ex.addresses if a in targets]
-        if not matched and not (aimed and cc.reasons) and not comp.fallback:
-            continue
+        if (not matched and not (aimed and cc.reasons) and not comp.fallback) or not allowed(ex, ctx):
+            continue  # relevance first: it is cheaper than the contraindication checks
         on_target = sum(1 for a in matched if a in targets)
         ranked.append((-on_target, -len(aimed), -len(matched), ex.level, family_rank[ex.family], order,
                        ex, matched, aimed))
