@@ -111,7 +111,9 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
-        cc.exercises.append(Chosen(ex, dose_for(ex, adj, idx), matched, adj, aimed))
+        dose = dose_for(ex, adj, idx)
+        changed = [a for a in adj if a.id in dose["adjusted_by"]]
+        cc.exercises.append(Chosen(ex, dose, matched, changed, aimed))
 
 
 def _spread_families(ranked: list, n: int) -> list:
@@ -134,9 +136,11 @@ def dose_for(ex, adjustments: list, idx) -> dict[str, Any]:
     refs = list(dose.pop("refs", []))
     applied = []
     for a in adjustments:
-        for key, value in idx.dose_sets[a.id].items():
-            if key in dose:  # only change what the exercise already doses (no reps on a walk, no hold on a squat)
-                dose[key] = value
+        keys = [k for k in idx.dose_sets[a.id] if k in dose]  # only what the exercise doses (no reps on a walk)
+        if not keys:
+            continue
+        for key in keys:
+            dose[key] = idx.dose_sets[a.id][key]
         applied.append(a.id)
         refs += [r for r in a.refs if r not in refs]
     dose["refs"] = refs

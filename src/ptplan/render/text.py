@@ -141,8 +141,8 @@ def _program(con: Console, plan: dict, lang: str) -> None:
     if program["phases"]:
         con.print(f"\n[bold]{_l('phases', lang)}[/bold]")
         for p in program["phases"]:
-            weeks = f"{p['weeks_from']}〜{p['weeks_to']}週" if lang == "ja" else f"weeks {p['weeks']}"
-            con.print(f"  {p['name']}（{weeks}）: {p['progress_when']}")
+            weeks = f"（{p['weeks_from']}〜{p['weeks_to']}週）" if lang == "ja" else f" (weeks {p['weeks']})"
+            con.print(f"  {p['name']}{weeks}: {p['progress_when']}")
     days = program["schedule"]["days"]
     names = {e["id"]: e["name"] for c in program["components"] for e in c["exercises"]}
     if days:
