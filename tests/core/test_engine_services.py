@@ -66,3 +66,13 @@ def test_it_checks_rule_and_hypothesis_references(tmp_path, fkb):
     messages = " ".join(p.message for p in problems)
     assert "unknown hypothesis 'h_nope'" in messages and "unknown test 'nope'" in messages
     assert kb.version
+
+
+def test_it_hands_out_plans_that_can_be_edited_without_touching_the_kb(fkb):
+    c = load_case_file(FIXTURE_CASES / "hamstring_compensatory.yaml", fkb)
+    plan = make_plan(c, "ja", fkb)
+    ex = plan["program"]["components"][0]["exercises"][0]
+    ex["steps"].append("edited")
+    ex["dose"]["refs"].append("edited")
+    plan["hypotheses"][0]["refs"].append("edited")
+    assert plan_json(make_plan(c, "ja", fkb)).count("edited") == 0

@@ -137,7 +137,7 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
     text = explain.exercise_why(kb, ch.matched, comp.name, ch.adjustments, ch.aimed)
     return {"id": ex.id, "name": tx(ex.name, lang), "family": ex.family, "level": ex.level, "dose": ch.dose,
             **why(text, lang), "addresses": ch.matched, "refs": _refs(ex.refs, ch.dose["refs"]),
-            "steps": ex.steps.get(lang), "feel": tx(ex.feel, lang), "stop_if": tx(ex.stop_if, lang),
+            "steps": list(ex.steps.get(lang)), "feel": tx(ex.feel, lang), "stop_if": tx(ex.stop_if, lang),
             "regression": ex.regression, "progression": ex.progression,
             "cautions": [c.get(lang) for c in ex.cautions]}
 
