@@ -26,8 +26,9 @@ def check(kb) -> list[Problem]:
     for kind, entries in kb.entries.items():
         for eid, entry in entries.items():
             where = f"{kb.sources.get((kind, eid), kind)} ({eid})"
-            problems += _check_refs(kb, entry, where)
-            problems += _check_conditions(kb, entry, where)
+            walked = list(_walk(entry))  # one walk per entry serves both checks (load time)
+            problems += _check_refs(kb, walked, where)
+            problems += _check_conditions(kb, walked, where)
     problems += _check_exercises(kb)
     problems += _check_tests(kb)
     problems += _check_reasoning(kb)
@@ -76,18 +77,18 @@ def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
-def _check_refs(kb, entry: BaseModel, where: str) -> list[Problem]:
+def _check_refs(kb, walked: list[tuple[str, Any]], where: str) -> list[Problem]:
     out = []
-    for path, value in _walk(entry):
+    for path, value in walked:
         name = path.rsplit(".", 1)[-1].split("[", 1)[0]
         if name in REF_FIELDS and isinstance(value, str) and value not in kb.references:
             out.append(Problem(f"{where}.{path}", f"unknown reference id '{value}'", "dangling_ref"))
     return out
 
 
-def _check_conditions(kb, entry: BaseModel, where: str) -> list[Problem]:
+def _check_conditions(kb, walked: list[tuple[str, Any]], where: str) -> list[Problem]:
     out = []
-    for path, value in _walk(entry):
+    for path, value in walked:
         if isinstance(value, ConditionData):
             for leaf in conditions.leaves(value.parsed):
                 why = unknown_fact(leaf.path, kb)
