@@ -13,6 +13,7 @@ import typer
 from ptplan.cli import case as case_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import schema as schema_cmd
+from ptplan.cli import video as video_cmd
 from ptplan.errors import PtplanError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -20,6 +21,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
+app.add_typer(video_cmd.app, name="video")
 
 
 def main() -> None:
