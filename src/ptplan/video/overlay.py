@@ -46,12 +46,20 @@ def _draw(frame: np.ndarray, a, i: int) -> None:
         for j in range(len(lm)):
             cv2.circle(frame, _pt(lm[j]), 4, (0, 200, 255), -1)
     y = 40
-    cv2.putText(frame, f"{i}  {status}", (20, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, COLOURS[status], 2)
+    _text(frame, f"{i}  {status}", y, COLOURS[status])
     for name, series in list(a.series.items())[:4]:
         v = series[i] if i < len(series) else np.nan
         if np.isfinite(v):
             y += 36
-            cv2.putText(frame, f"{name}: {v:.0f}", (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (255, 255, 255), 2)
+            _text(frame, f"{name}: {v:.0f}", y, (255, 255, 255))
+
+
+def _text(frame: np.ndarray, text: str, y: int, colour: tuple[int, int, int]) -> None:
+    import cv2
+
+    # dark outline first so the label reads on sky and on grass alike
+    cv2.putText(frame, text, (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (0, 0, 0), 5)
+    cv2.putText(frame, text, (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, colour, 2)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:

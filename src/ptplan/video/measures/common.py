@@ -33,7 +33,7 @@ def measure(name: str, value: float | None, frames: np.ndarray | list[int], ctx:
     mean_vis = float(np.nanmean(vis)) if vis.size and np.isfinite(vis).any() else 0.0
     view_fit = suitability(ctx.view, m["views"])
     if view_fit < 1.0:
-        ctx.warnings.append(_view_warning(name, ctx.view, m["views"]))
+        ctx.warnings.append(_view_warning(name, ctx.view, m["views"], withheld=view_fit <= 0.2))
     if view_fit <= 0.2:
         value = None  # e.g. pelvic drop seen from the side: a number here would only mislead
     out = {"name": name, "value": None if value is None or not np.isfinite(value) else round(float(value), 2),
@@ -46,12 +46,17 @@ def measure(name: str, value: float | None, frames: np.ndarray | list[int], ctx:
     return out
 
 
-def _view_warning(name: str, view: str, suits: list[str]) -> dict:
-    want = "/".join(suits)
+def _view_warning(name: str, view: str, suits: list[str], withheld: bool) -> dict:
+    want, want_ja = "/".join(suits), "・".join(_VIEW_JA.get(v, v) for v in suits)
+    seen_ja = _VIEW_JA.get(view, view)
+    if withheld:
+        return {"code": "view_unsuitable", "measure": name,
+                "en": f"{name}: not measured; the clip looks {view} and this measure needs a {want} view.",
+                "ja": f"{name}: 撮影方向が{seen_ja}のため計測していません（{want_ja}からの撮影が必要です）。"}
     return {"code": "view_unsuitable", "measure": name,
             "en": f"{name}: the clip looks {view}; this measure needs a {want} view, so read it with caution.",
-            "ja": f"{name}: 撮影方向が{_VIEW_JA.get(view, view)}と判定されました。この指標には"
-                  f"{'・'.join(_VIEW_JA.get(v, v) for v in suits)}からの撮影が必要なため、参考値として扱ってください。"}
+            "ja": f"{name}: 撮影方向が{seen_ja}と判定されました。"
+                  f"この指標には{want_ja}からの撮影が必要なため、参考値として扱ってください。"}
 
 
 _VIEW_JA = {"sagittal": "側方", "frontal": "正面（前後）", "oblique": "斜め", "unknown": "不明"}

@@ -14,6 +14,7 @@ from ptplan.video.skeleton import SIDES, angle_series, point
 
 MIN_STEP_S = 0.25      # faster than 240 steps/min is not walking
 PROMINENCE_LEG = 0.15  # an event must stand out by 15% of leg length
+STANCE_SHARE = 0.3     # heel strike to mid-stance, as a share of the stride
 
 
 def walking_direction(seq: np.ndarray) -> float:
@@ -88,19 +89,23 @@ def asymmetry_percent(a: list[float], b: list[float]) -> float:
     return 100.0 * abs(ma - mb) / ((ma + mb) / 2)
 
 
-def stance_knee_range(seq: np.ndarray, events: dict, side: str) -> tuple[float, list[int]]:
-    """Mean knee-flexion range over this side's stance phases (heel strike -> next toe off)."""
+def stance_knee_range(seq: np.ndarray, events: dict, side: str, fps: float) -> tuple[float, list[int]]:
+    """Mean knee-flexion range from heel strike to mid-stance (the first STANCE_SHARE of the stride).
+
+    The window ends before toe off on purpose: toe-off events suffer most from left/right label flips,
+    and the knee flexes for push-off there, which is not the loading-response flexion wanted here.
+    """
     knee = angle_series(seq, f"knee_flexion_{side}")
+    hs = events[side]["hs"]
+    stride = np.median(np.diff(hs)) if hs.size >= 2 else 1.1 * fps
+    width = int(round(STANCE_SHARE * stride))
     ranges, frames = [], []
-    for hs in events[side]["hs"]:
-        later = events[side]["to"][events[side]["to"] > hs]
-        if later.size == 0:
-            continue
-        seg = knee[hs:later[0] + 1]
-        if np.isfinite(seg).all():
+    for h in hs:
+        seg = knee[h:h + width + 1]
+        if len(seg) == width + 1 and np.isfinite(seg).all():
             ranges.append(float(seg.max() - seg.min()))
-            frames.extend(range(hs, later[0] + 1))
-    return (float(np.mean(ranges)) if ranges else float("nan")), frames
+            frames.extend(range(h, h + width + 1))
+    return (float(np.median(ranges)) if ranges else float("nan")), frames  # median: robust to a flipped stance
 
 
 def compute(seq: np.ndarray, ctx: Context) -> tuple[list[dict], dict, dict]:
@@ -119,7 +124,7 @@ def compute(seq: np.ndarray, ctx: Context) -> tuple[list[dict], dict, dict]:
                    left_s=_mean(times["step_left"]), right_s=_mean(times["step_right"]))]
     ranges = {}
     for side in SIDES:
-        value, frames = stance_knee_range(seq, events, side)
+        value, frames = stance_knee_range(seq, events, side, fps)
         ranges[side] = value
         out.append(measure(f"gait.stance_knee_flexion_range_{side}", value, frames, ctx))
     both = [v for v in ranges.values() if np.isfinite(v)]
