@@ -32,6 +32,7 @@ class Settings:
     subject_box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in pixels
     discover_every_s: float = 1.0
     strict_view: bool = False   # raise instead of warn when the view does not suit the task
+    workers: int = 2            # split the clip into this many segments tracked in parallel threads
 
 
 @dataclass
@@ -115,26 +116,76 @@ def _discover(path, fps, w, h, s: Settings):
 
 
 def _track(path, n, fps, size, subject, others, s: Settings, progress):
-    backend = get_backend(s.backend)
-    tracker = SubjectTracker(backend, subject, others, fps, size)
+    """Track the subject over the clip: one pass, or ``workers`` segments in parallel threads.
+
+    Each segment starts its tracker from the subject's discovered box (the hand-over at the seam),
+    half a second before its first own frame; in that overlap the two segments must agree on the
+    torso centre, else the seam frames are marked as identity jumps.
+    """
     raw = np.full((n, N_LANDMARKS, 3), np.nan)
     boxes = np.full((n, 4), np.nan)
     status = ["absent"] * n
+    workers = max(1, min(s.workers, int(n / fps / 2.0)))  # segments shorter than 2 s are not worth it
+    cuts = [round(k * n / workers) for k in range(workers + 1)]
+    warm = int(0.5 * fps)
+    done = [0] * workers
+
+    def tick(k: int) -> None:
+        done[k] += 1
+        if progress:
+            progress(sum(done), n + warm * (workers - 1))
+
+    def segment(k: int):
+        lo = max(0, cuts[k] - (warm if k else 0))
+        return lo, _track_segment(path, lo, cuts[k + 1], fps, size, subject, others, s, lambda: tick(k))
+
+    if workers == 1:
+        parts = [segment(0)]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="ptplan-track") as pool:
+            parts = list(pool.map(segment, range(workers)))
+    for k, (lo, (r, st, b)) in enumerate(parts):
+        own = cuts[k] - lo
+        raw[cuts[k]:cuts[k + 1]], boxes[cuts[k]:cuts[k + 1]] = r[own:], b[own:]
+        status[cuts[k]:cuts[k + 1]] = st[own:]
+        if k:
+            _check_seam(raw, status, r[:own], st[:own], lo)
+    return raw, status, boxes
+
+
+def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
+    backend = get_backend(s.backend)
+    tracker = SubjectTracker(backend, subject, others, fps, size)
+    raw = np.full((hi - lo, N_LANDMARKS, 3), np.nan)
+    boxes = np.full((hi - lo, 4), np.nan)
+    status = ["absent"] * (hi - lo)
     try:
-        for i, rgb in iter_frames(path):
-            if i >= n:
-                break
+        for i, rgb in iter_frames(path, start=lo, end=hi):
             r = tracker.step(i, rgb)
-            status[i] = r.status
+            status[i - lo] = r.status
             if r.landmarks is not None:
-                raw[i] = r.landmarks
+                raw[i - lo] = r.landmarks
             if r.box is not None:
-                boxes[i] = r.box
-            if progress:
-                progress(i + 1, n)
+                boxes[i - lo] = r.box
+            tick()
     finally:
         backend.close()
     return raw, status, boxes
+
+
+def _check_seam(raw, status, warm_raw, warm_status, lo) -> None:
+    """Mark the previous segment's overlap frames as jumps where the next segment saw someone else."""
+    from ptplan.video.tracking import torso
+
+    for j, st in enumerate(warm_status):
+        i = lo + j
+        if st == "ok" and status[i] == "ok":
+            (c1, s1), (c2, _) = torso(raw[i]), torso(warm_raw[j])
+            if np.linalg.norm(c1 - c2) > 0.5 * s1:
+                status[i] = "jump"
+                raw[i] = np.nan
 
 
 def _measure(task, s: Settings, fps, size, raw, status, boxes, ok, t0, t_track, n) -> Analysis:

@@ -31,18 +31,22 @@ def open_video(path: str | Path):
     return cap, n, fps, w, h
 
 
-def iter_frames(path: str | Path, prefetch: int = 8) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield (index, RGB frame); a thread decodes and converts colour while the caller runs inference."""
+def iter_frames(path: str | Path, prefetch: int = 8, start: int = 0,
+                end: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (index, RGB frame) for frames [start, end); a thread decodes and converts colour while
+    the caller runs inference."""
     import cv2
 
     cap, *_ = open_video(path)
+    if start:
+        cap.set(cv2.CAP_PROP_POS_FRAMES, start)
     q: queue.Queue = queue.Queue(maxsize=prefetch)
     stop = threading.Event()
 
     def work() -> None:
-        i = 0
+        i = start
         try:
-            while not stop.is_set():
+            while not stop.is_set() and (end is None or i < end):
                 ok, bgr = cap.read()
                 if not ok:
                     break
