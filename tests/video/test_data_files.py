@@ -39,14 +39,22 @@ def test_it_uses_only_landmark_names_that_exist_in_the_skeleton():
         assert all(n in landmark_index() for n in m["landmarks"]), name
 
 
+def _kb_observations() -> dict[str, set[str]]:
+    """Observation choices of the <task>_observation tests in the knowledge base (where present)."""
+    tests = yaml.safe_load((KB / "tests.yaml").read_text(encoding="utf-8"))
+    return {t["id"].removesuffix("_observation"): set(t["record"]["choices"]) for t in tests
+            if t["id"].endswith("_observation")}
+
+
 def test_it_maps_measures_to_known_findings_observations_and_references():
-    findings, refs = _ids("findings"), _ids("references")
+    findings, refs, kb_obs = _ids("findings"), _ids("references"), _kb_observations()
     measures = load_data("measures")
     for r in load_data("thresholds")["rules"]:
         task = r["measure"].split(".")[0]
         assert r["measure"] in measures
         assert r.get("finding") is None or r["finding"] in findings
         assert r["observation"] in CONTRACT_OBSERVATIONS[task]
+        assert task not in kb_obs or r["observation"] in kb_obs[task]
         assert set(r["refs"]) <= refs
         assert r["status"] in ("verified", "unverified")
         assert r["refs"] or r["status"] == "unverified"  # a cut-off without a source is never "verified"
@@ -59,3 +67,30 @@ def test_it_gives_every_measure_a_unit_validity_and_bilingual_note():
         assert m["unit"] and m["validity"] in ("validated_method", "proxy", "timing"), name
         assert m["note"]["ja"] and m["note"]["en"], name
         assert set(m["refs"]) <= refs, name
+
+
+def test_it_produces_a_case_fragment_whose_observations_yield_the_kb_finding():
+    from ptplan.core.case import Case
+    from ptplan.core.facts import build_facts
+    from ptplan.core.kb import loader
+    from ptplan.video.findings import case_fragment, evaluate
+
+    measure = {"name": "gait.step_time_asymmetry", "value": 18.0, "unit": "%",
+               "quality": {"view": 1.0, "score": 0.9, "visibility": 0.9}}
+    found = evaluate([measure])
+    assert [f["finding"] for f in found] == ["antalgic_gait"]
+    case = Case.model_validate(case_fragment("gait", [measure], found))
+    facts = build_facts(case)
+    assert facts["movement.gait.antalgic"] is True
+    assert facts["movement.gait.measure.step_time_asymmetry"] == 18.0
+    test = loader.load().tests.get("gait_observation")
+    if test is not None:  # the KB's own yield turns the observation into the finding
+        yields = {y.finding: y.when.parsed.evaluate(facts) for y in test.yields}
+        assert yields["antalgic_gait"] is True
+
+
+def test_it_ignores_measures_taken_from_an_unsuitable_view():
+    from ptplan.video.findings import evaluate
+
+    measure = {"name": "gait.pelvic_drop", "value": 30.0, "unit": "deg", "quality": {"view": 0.5, "score": 0.4}}
+    assert evaluate([measure]) == []
