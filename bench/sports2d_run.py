@@ -33,6 +33,12 @@ filter_type = 'butterworth'
   [pose_advanced.butterworth]
   order = 4
   cut_off_frequency = 6
+  [pose_advanced.gaussian]
+  sigma_kernel = 1
+  [pose_advanced.loess]
+  nb_values_used = 5
+  [pose_advanced.median]
+  kernel_size = 3
 [compute_angles_advanced]
 show_angles_on_img = false
 show_angles_on_vid = false
@@ -43,6 +49,12 @@ filter_type = 'butterworth'
   [compute_angles_advanced.butterworth]
   order = 4
   cut_off_frequency = 6
+  [compute_angles_advanced.gaussian]
+  sigma_kernel = 1
+  [compute_angles_advanced.loess]
+  nb_values_used = 5
+  [compute_angles_advanced.median]
+  kernel_size = 3
 """
 
 
