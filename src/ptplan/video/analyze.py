@@ -30,7 +30,7 @@ class Settings:
     backend: str = "mediapipe"
     signal: SignalSettings = field(default_factory=SignalSettings)
     subject_box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in pixels
-    discover_every_s: float = 1.0
+    discover_every_s: float = 1.0   # people are looked for on one frame every this many seconds
     strict_view: bool = False   # raise instead of warn when the view does not suit the task
     workers: int = 2            # split the clip into this many segments tracked in parallel threads
 
@@ -88,7 +88,7 @@ def run(path: str, task: str, settings: Settings | dict | None = None, progress:
         raise InputError.single("file", f"the clip is {n / fps:.2f} s long; at least {MIN_SECONDS:.0f} s is needed",
                                 code="too_short",
                                 message_ja=f"動画が短すぎます（{n / fps:.2f}秒）。{MIN_SECONDS:.0f}秒以上必要です")
-    subject, others = _discover(path, fps, w, h, s)
+    subject, others = _discover(path, fps, w, h, s, prefer_moving=task == "gait")
     raw, status, boxes = _track(path, n, fps, (w, h), subject, others, s, progress)
     t_track = time.perf_counter() - t0
     ok = np.array([st == "ok" for st in status])
@@ -98,7 +98,7 @@ def run(path: str, task: str, settings: Settings | dict | None = None, progress:
     return _measure(task, s, fps, (w, h), raw, status, boxes, ok, t0, t_track, n)
 
 
-def _discover(path, fps, w, h, s: Settings):
+def _discover(path, fps, w, h, s: Settings, prefer_moving: bool = False):
     detector = get_backend(s.backend, static=True)
     try:
         every = max(1, round(fps * s.discover_every_s))
@@ -107,7 +107,7 @@ def _discover(path, fps, w, h, s: Settings):
         detector.close()
     ids = link([x for x in sightings if x[1]], fps)
     box = np.array(s.subject_box, dtype=float) if s.subject_box is not None else None
-    k = choose_subject(ids, w, h, box)
+    k = choose_subject(ids, w, h, box, prefer_moving)
     if k is None:
         where = "inside the given box" if box is not None else "in the clip"
         ja = "動画の中に人物が見つかりません" if box is None else "指定した枠の中に人物が見つかりません"
@@ -176,12 +176,14 @@ def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
 
 
 def _check_seam(raw, status, warm_raw, warm_status, lo) -> None:
-    """Mark the previous segment's overlap frames as jumps where the next segment saw someone else."""
+    """Compare the two segments over the last third of the overlap (the later one has settled by then);
+    where they saw different people, neither can be trusted: mark those frames as identity jumps."""
     from ptplan.video.tracking import torso
 
-    for j, st in enumerate(warm_status):
+    n = len(warm_status)
+    for j in range(n - max(1, n // 3), n):
         i = lo + j
-        if st == "ok" and status[i] == "ok":
+        if warm_status[j] == "ok" and status[i] == "ok":
             (c1, s1), (c2, _) = torso(raw[i]), torso(warm_raw[j])
             if np.linalg.norm(c1 - c2) > 0.5 * s1:
                 status[i] = "jump"

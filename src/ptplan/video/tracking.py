@@ -104,42 +104,52 @@ def _height(b: np.ndarray) -> float:
 
 
 def link(sightings: list[tuple[int, list[np.ndarray]]], fps: float) -> list[Identity]:
-    """Greedy linking of per-frame boxes into identities by centre distance and scale."""
+    """Link per-frame boxes into identities: optimal assignment on centre distance (in heights) plus
+    scale change, gated by how far a person can walk in the time between sightings."""
+    from scipy.optimize import linear_sum_assignment
+
     ids: list[Identity] = []
     for frame, boxes in sightings:
-        free = list(range(len(ids)))
-        for b in boxes:
-            best, best_d = None, np.inf
-            for k in free:
-                f0, b0 = ids[k].last()
+        cost = np.full((len(boxes), max(len(ids), 1)), 1e6)
+        for r, b in enumerate(boxes):
+            for k, ident in enumerate(ids):
+                f0, b0 = ident.last()
                 dt = max((frame - f0) / fps, 1 / fps)
-                d = np.linalg.norm(_centre(b) - _centre(b0)) / _height(b0)
+                # people walk across the image, not up it: a vertical shift counts three times
+                d = np.linalg.norm((_centre(b) - _centre(b0)) * [1.0, 3.0]) / _height(b0)
                 ratio = _height(b) / _height(b0)
-                if d <= 0.3 + 1.2 * dt and 0.6 <= ratio <= 1.6 and dt <= 2.5 and d < best_d:
-                    best, best_d = k, d
-            if best is None:
-                ids.append(Identity({frame: b}))
+                if d <= 0.3 + 1.2 * dt and 0.6 <= ratio <= 1.6 and dt <= 2.5:
+                    cost[r, k] = d + abs(np.log(ratio))
+        rows, cols = linear_sum_assignment(cost) if ids else ([], [])
+        matched = {r: c for r, c in zip(rows, cols, strict=True) if cost[r, c] < 1e6}
+        for r, b in enumerate(boxes):
+            if r in matched:
+                ids[matched[r]].boxes[frame] = b
             else:
-                ids[best].boxes[frame] = b
-                free.remove(best)
+                ids.append(Identity({frame: b}))
     return ids
 
 
-def choose_subject(ids: list[Identity], width: int, height: int, user_box: np.ndarray | None = None) -> int | None:
-    """Index of the subject: best overlap with the user's box, else largest and most central over time."""
+def choose_subject(ids: list[Identity], width: int, height: int, user_box: np.ndarray | None = None,
+                   prefer_moving: bool = False) -> int | None:
+    """Index of the subject: best overlap with the user's box; else the largest and most central person,
+    seen most often; for walking tasks, travelling across the frame counts most (bystanders stand)."""
     if not ids:
         return None
     if user_box is not None:
         scores = [max(iou(user_box, b) for b in i.boxes.values()) for i in ids]
         return int(np.argmax(scores)) if max(scores) > 0.1 else None
-    centre = np.array([width / 2, height / 2])
+    most = max(len(i.boxes) for i in ids)
     scores = []
     for ident in ids:
-        s = 0.0
-        for b in ident.boxes.values():
-            off = np.linalg.norm((_centre(b) - centre) / [width, height])
-            s += _height(b) / height * (1.0 - off)
-        scores.append(s)
+        boxes = np.array(list(ident.boxes.values()))
+        heights = np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)
+        centres = (boxes[:, :2] + boxes[:, 2:]) / 2
+        off = np.linalg.norm((centres - [width / 2, height / 2]) / [width, height], axis=1)
+        score = np.percentile(heights, 90) / height * float(np.mean(1.0 - off)) * np.sqrt(len(boxes) / most)
+        if prefer_moving:
+            score *= 1.0 + np.ptp(centres[:, 0]) / np.median(heights)
+        scores.append(score)
     return int(np.argmax(scores))
 
 
