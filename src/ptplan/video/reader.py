@@ -40,20 +40,52 @@ def iter_frames(path: str | Path, prefetch: int = 8, start: int = 0,
     cap, *_ = open_video(path)
     if start:
         cap.set(cv2.CAP_PROP_POS_FRAMES, start)
-    q: queue.Queue = queue.Queue(maxsize=prefetch)
+
+    def frames() -> Iterator[tuple[int, np.ndarray]]:
+        i = start
+        while end is None or i < end:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            yield i, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            i += 1
+
+    return _ahead(frames(), cap.release, prefetch)
+
+
+def sample_frames(path: str | Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (index, RGB) every ``every`` frames plus the last one; frames between are only grabbed,
+    in a thread, so decoding overlaps the caller's inference."""
+    import cv2
+
+    cap, n, *_ = open_video(path)
+    wanted = set(range(0, n, every)) | {n - 1}
+
+    def frames() -> Iterator[tuple[int, np.ndarray]]:
+        for i in range(n):
+            if not cap.grab():
+                break
+            if i in wanted:
+                ok, bgr = cap.retrieve()
+                if ok:
+                    yield i, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+    return _ahead(frames(), cap.release, 2)
+
+
+def _ahead(gen: Iterator, close, size: int) -> Iterator:
+    """Run ``gen`` in a thread ``size`` items ahead of the consumer; ``close`` runs when it ends."""
+    q: queue.Queue = queue.Queue(maxsize=size)
     stop = threading.Event()
 
     def work() -> None:
-        i = start
         try:
-            while not stop.is_set() and (end is None or i < end):
-                ok, bgr = cap.read()
-                if not ok:
+            for item in gen:
+                if stop.is_set():
                     break
-                q.put((i, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
-                i += 1
+                q.put(item)
         finally:
-            cap.release()
+            close()
             q.put(None)
 
     t = threading.Thread(target=work, name="ptplan-video-reader", daemon=True)
@@ -68,21 +100,3 @@ def iter_frames(path: str | Path, prefetch: int = 8, start: int = 0,
                 q.get_nowait()
             except queue.Empty:
                 t.join(0.05)
-
-
-def sample_frames(path: str | Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield (index, RGB) every ``every`` frames plus the last one; frames between are only grabbed."""
-    import cv2
-
-    cap, n, *_ = open_video(path)
-    wanted = set(range(0, n, every)) | {n - 1}
-    try:
-        for i in range(n):
-            if not cap.grab():
-                break
-            if i in wanted:
-                ok, bgr = cap.retrieve()
-                if ok:
-                    yield i, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    finally:
-        cap.release()

@@ -86,7 +86,7 @@ class Identity:
         f = max(self.boxes)
         return f, self.boxes[f]
 
-    def box_at(self, frame: int, fps: float, reach_s: float = 1.0) -> np.ndarray | None:
+    def box_at(self, frame: int, fps: float, reach_s: float = 0.5) -> np.ndarray | None:
         """Box interpolated between sightings; held for ``reach_s`` beyond the first/last sighting."""
         fr = np.array(sorted(self.boxes))
         if frame < fr[0] - reach_s * fps or frame > fr[-1] + reach_s * fps:
