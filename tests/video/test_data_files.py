@@ -94,3 +94,16 @@ def test_it_ignores_measures_taken_from_an_unsuitable_view():
 
     measure = {"name": "gait.pelvic_drop", "value": 30.0, "unit": "deg", "quality": {"view": 0.5, "score": 0.4}}
     assert evaluate([measure]) == []
+
+
+def test_it_lets_the_engine_reason_over_a_video_fragment():
+    from ptplan.core.case import Case
+    from ptplan.core.services import make_plan
+    from ptplan.video.findings import case_fragment, evaluate
+
+    m = {"name": "gait.step_time_asymmetry", "value": 18.0, "unit": "%", "quality": {"view": 1.0, "score": 0.9}}
+    data = {"demographics": {"age": 50, "sex": "female"}, "pain": [{"site": "low_back", "nrs": 4}],
+            **case_fragment("gait", [m], evaluate([m]))}
+    plan = make_plan(Case.model_validate(data), "en")
+    assert "antalgic_gait" in {f["id"] for f in plan["findings"]}
+    assert "h_faulty_gait_pattern" in {h["id"] for h in plan["hypotheses"]}
