@@ -55,13 +55,15 @@ def analyze(file: Path = typer.Argument(..., help="video file (mp4, mov, ...)"),
             plot: Path = typer.Option(None, "--plot", help="write a time-series plot (PNG)"),
             cutoff: float = typer.Option(6.0, "--cutoff", help="low-pass cut-off, Hz"),
             box: str = typer.Option(None, "--box", help="subject box x0,y0,x1,y1 (pixels) when several people are seen"),
+            strict_view: bool = typer.Option(False, "--strict-view", help="fail instead of warn when the camera view "
+                                             "does not suit the task"),
             lang: str = typer.Option("ja", "--lang", help="ja or en")):
     """Track the person, measure the movement and map the measures to findings."""
     _require_extra()
     from ptplan.video.analyze import Settings, run
     from ptplan.video.signal import SignalSettings
 
-    settings = Settings(signal=SignalSettings(cutoff_hz=cutoff), subject_box=_parse_box(box))
+    settings = Settings(signal=SignalSettings(cutoff_hz=cutoff), subject_box=_parse_box(box), strict_view=strict_view)
     a = _run_with_progress(run, str(file), task.value, settings, quiet=as_json)
     if overlay:
         from ptplan.video.overlay import write_overlay
