@@ -177,11 +177,14 @@ class SubjectTracker:
     JUMP_PER_S = 4.0       # ... plus this many torso lengths per second of gap
     SCALE_RANGE = (0.7, 1.4)
     HOLD_S = 0.5           # keep using the last own box this long after losing the subject
+    RETRY_AFTER = 6        # after this many misses in a row ...
+    RETRY_EVERY = 3        # ... run the model on every 3rd frame only
 
     def __init__(self, backend, subject: Identity | None, others: list[Identity], fps: float, size: tuple[int, int]):
         self.backend, self.subject, self.others, self.fps = backend, subject, others, fps
         self.w, self.h = size
         self.st = TrackState()
+        self.misses = 0  # consecutive frames without the subject
 
     def expected_box(self, i: int) -> np.ndarray | None:
         if self.st.box is not None and (i - self.st.last_frame) / self.fps <= self.HOLD_S:
@@ -192,18 +195,24 @@ class SubjectTracker:
         box = self.expected_box(i)
         if box is None:
             return FrameResult("absent", None, None)
+        if self.misses >= self.RETRY_AFTER and i % self.RETRY_EVERY:
+            self.misses += 1  # long out of sight (e.g. leaving the frame): look again only every few frames
+            return FrameResult("lost", None, box)
         x0, y0, crop = self._crop(i, rgb, box)
         lm = self.backend.estimate(crop)
         if lm is None or torso_visibility(lm) < 0.5:
+            self.misses += 1
             return FrameResult("lost", None, box)
         lm[:, 0] += x0
         lm[:, 1] += y0
         verdict = self._consistent(i, lm, box)
         if verdict != "ok":
+            self.misses += 1
             self.backend.reset()
             self.st.crop_side = 0.0
             return FrameResult(verdict, None, box)
         c, s = torso(lm)
+        self.misses = 0
         self.st = TrackState(i, c, s, bbox(lm), self.st.crop_side)
         return FrameResult("ok", lm, self.st.box)
 
