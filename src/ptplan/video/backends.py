@@ -7,6 +7,8 @@ backend refuses any other complexity.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -57,6 +59,8 @@ class MediaPipePose(PoseBackend):
             raise PtplanError.single("settings.model_complexity", "only model_complexity 1 is available offline",
                                      code="unsupported", message_ja="オフラインで使えるのは model_complexity 1 のみです")
         try:
+            os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ info lines off the CLI
+            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
             import mediapipe as mp
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise missing_extra() from exc
