@@ -1,8 +1,8 @@
 """Benchmark of the video analysis on walk_sagittal.mp4 (not a test).
 
 One run measures, on the same machine at the same time: decode-only fps, the raw MediaPipe loop
-(decode + colour conversion + pose on every full frame, one thread), ptplan end to end with one
-tracking thread and with two, and optionally Sports2D 0.3.4 in its own venv.
+(decode + colour conversion + pose on every full frame, one thread), ptplan end to end, and
+optionally Sports2D 0.3.4 in its own venv.
 
     .venv/bin/python bench/video.py [--clip PATH] [--sports2d-venv /work/wt/sports2d-venv] [--json]
 """
@@ -63,12 +63,12 @@ def raw_loop(clip: Path) -> dict:
     return _row("raw MediaPipe loop (1 thread, every frame)", n, time.perf_counter() - t, _cpu() - c)
 
 
-def ptplan_run(clip: Path, workers: int) -> dict:
-    from ptplan.video.analyze import Settings, run
+def ptplan_run(clip: Path) -> dict:
+    from ptplan.video.analyze import run
 
     t, c = time.perf_counter(), _cpu()
-    a = run(str(clip), "gait", Settings(workers=workers))
-    row = _row(f"ptplan end to end ({workers} tracking thread{'s' if workers > 1 else ''})", len(a.status),
+    a = run(str(clip), "gait")
+    row = _row("ptplan end to end (discovery + tracking with reader thread + measures)", len(a.status),
                time.perf_counter() - t, _cpu() - c)
     row["cadence"] = next(m["value"] for m in a.result["measures"] if m["name"] == "gait.cadence")
     row["pose_calls_saved"] = a.result["quality"]["status_counts"]["absent"]
@@ -108,12 +108,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
     clip = args.clip or find_clip()
-    reps: dict[str, list[dict]] = {"decode": [], "raw": [], "p1": [], "p2": []}
+    reps: dict[str, list[dict]] = {"decode": [], "raw": [], "ptplan": []}
     for _ in range(args.repeat):  # interleaved so that load changes hit every variant alike
         reps["decode"].append(decode_only(clip))
         reps["raw"].append(raw_loop(clip))
-        reps["p1"].append(ptplan_run(clip, 1))
-        reps["p2"].append(ptplan_run(clip, 2))
+        reps["ptplan"].append(ptplan_run(clip))
     rows = [best(v) for v in reps.values()] + [sports2d_run(clip, args.sports2d_venv)]
     raw_s, raw_cpu = rows[1]["seconds"], rows[1]["cpu_s"]
     for r in rows:

@@ -32,7 +32,6 @@ class Settings:
     subject_box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in pixels
     discover_every_s: float = 1.0   # people are looked for on one frame every this many seconds
     strict_view: bool = False   # raise instead of warn when the view does not suit the task
-    workers: int = 2            # split the clip into this many segments tracked in parallel threads
 
 
 @dataclass
@@ -116,43 +115,14 @@ def _discover(path, fps, w, h, s: Settings, prefer_moving: bool = False):
 
 
 def _track(path, n, fps, size, subject, others, s: Settings, progress):
-    """Track the subject over the clip: one pass, or ``workers`` segments in parallel threads.
+    """Track the subject over the clip in one pass; a reader thread decodes ahead of inference.
 
-    Each segment starts its tracker from the subject's discovered box (the hand-over at the seam),
-    half a second before its first own frame; in that overlap the two segments must agree on the
-    torso centre, else the seam frames are marked as identity jumps.
+    (Splitting the clip into segments was measured and dropped: MediaPipe holds the GIL while it
+    runs, so threads gave 1.05x, and spawning processes cost more than it saved on clips this short;
+    see docs/benchmarks.md.)
     """
-    raw = np.full((n, N_LANDMARKS, 3), np.nan)
-    boxes = np.full((n, 4), np.nan)
-    status = ["absent"] * n
-    workers = max(1, min(s.workers, int(n / fps / 2.0)))  # segments shorter than 2 s are not worth it
-    cuts = [round(k * n / workers) for k in range(workers + 1)]
-    warm = int(0.5 * fps)
-    done = [0] * workers
-
-    def tick(k: int) -> None:
-        done[k] += 1
-        if progress:
-            progress(sum(done), n + warm * (workers - 1))
-
-    def segment(k: int):
-        lo = max(0, cuts[k] - (warm if k else 0))
-        return lo, _track_segment(path, lo, cuts[k + 1], fps, size, subject, others, s, lambda: tick(k))
-
-    if workers == 1:
-        parts = [segment(0)]
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(workers, thread_name_prefix="ptplan-track") as pool:
-            parts = list(pool.map(segment, range(workers)))
-    for k, (lo, (r, st, b)) in enumerate(parts):
-        own = cuts[k] - lo
-        raw[cuts[k]:cuts[k + 1]], boxes[cuts[k]:cuts[k + 1]] = r[own:], b[own:]
-        status[cuts[k]:cuts[k + 1]] = st[own:]
-        if k:
-            _check_seam(raw, status, r[:own], st[:own], lo)
-    return raw, status, boxes
+    count = iter(range(1, n + 1))
+    return _track_segment(path, 0, n, fps, size, subject, others, s, lambda: progress and progress(next(count), n))
 
 
 def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
@@ -173,21 +143,6 @@ def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
     finally:
         backend.close()
     return raw, status, boxes
-
-
-def _check_seam(raw, status, warm_raw, warm_status, lo) -> None:
-    """Compare the two segments over the last third of the overlap (the later one has settled by then);
-    where they saw different people, neither can be trusted: mark those frames as identity jumps."""
-    from ptplan.video.tracking import torso
-
-    n = len(warm_status)
-    for j in range(n - max(1, n // 3), n):
-        i = lo + j
-        if warm_status[j] == "ok" and status[i] == "ok":
-            (c1, s1), (c2, _) = torso(raw[i]), torso(warm_raw[j])
-            if np.linalg.norm(c1 - c2) > 0.5 * s1:
-                status[i] = "jump"
-                raw[i] = np.nan
 
 
 def _measure(task, s: Settings, fps, size, raw, status, boxes, ok, t0, t_track, n) -> Analysis:
