@@ -17,6 +17,7 @@ from ptplan.cli import measure as measure_cmd
 from ptplan.cli import plan as plan_cmd
 from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
+from ptplan.cli import video as video_cmd
 from ptplan.errors import PtplanError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -28,6 +29,7 @@ app.command("plan")(plan_cmd.plan)
 app.command("check")(check_cmd.check)
 app.add_typer(measure_cmd.app, name="measure")
 app.command("review")(review_cmd.review)
+app.add_typer(video_cmd.app, name="video")
 
 
 def main() -> None:

@@ -1,0 +1,181 @@
+"""The whole analysis: find the subject, track, clean, measure, map to findings.
+
+``analyze(path, task, settings)`` returns the JSON-ready dict used by the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ptplan.errors import InputError
+from ptplan.video import findings as findings_mod
+from ptplan.video.backends import N_LANDMARKS, get_backend
+from ptplan.video.measures import TASKS, task_module
+from ptplan.video.measures.common import Context
+from ptplan.video.reader import iter_frames, open_video, sample_frames
+from ptplan.video.signal import SignalSettings, clean_sequence
+from ptplan.video.tracking import SubjectTracker, choose_subject, link, people_in
+from ptplan.video.view import detect_view
+
+MIN_SECONDS = 1.0
+MIN_TRACKED_S = 1.0
+
+
+@dataclass
+class Settings:
+    backend: str = "mediapipe"
+    signal: SignalSettings = field(default_factory=SignalSettings)
+    subject_box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in pixels
+    discover_every_s: float = 1.0   # people are looked for on one frame every this many seconds
+    strict_view: bool = False   # raise instead of warn when the view does not suit the task
+
+
+@dataclass
+class Analysis:
+    task: str
+    fps: float
+    size: tuple[int, int]
+    raw: np.ndarray                 # (frames, 33, 3), NaN where the subject was not tracked
+    clean: np.ndarray
+    status: list[str]
+    boxes: np.ndarray               # (frames, 4) crop boxes, NaN when absent
+    measures: list[dict]
+    series: dict[str, np.ndarray]
+    events: dict
+    result: dict
+
+
+def normalise_task(task: str) -> str:
+    t = task.replace("-", "_").strip().lower()
+    if t not in TASKS:
+        raise InputError.single("task", f"unknown task {task!r}; expected one of {', '.join(TASKS)}",
+                                code="unknown_task", message_ja=f"課題 {task!r} はありません（{', '.join(TASKS)}）")
+    return t
+
+
+def analyze(path: str, task: str, settings: Settings | dict | None = None, progress: Callable | None = None) -> dict:
+    """Analyse one clip; the JSON-ready result (measures, quality, findings, case fragment, stats)."""
+    return run(path, task, settings, progress).result
+
+
+def _settings(settings: Settings | dict | None) -> Settings:
+    if settings is None:
+        return Settings()
+    if isinstance(settings, Settings):
+        return settings
+    data = dict(settings)
+    sig = data.pop("signal", None) or {}
+    if "cutoff_hz" in data:
+        sig["cutoff_hz"] = data.pop("cutoff_hz")
+    try:
+        return Settings(signal=SignalSettings(**sig), **data)
+    except TypeError as exc:
+        raise InputError.single("settings", f"unknown setting: {exc}", code="invalid",
+                                message_ja="設定に不明な項目があります") from exc
+
+
+def run(path: str, task: str, settings: Settings | dict | None = None, progress: Callable | None = None) -> Analysis:
+    task, s = normalise_task(task), _settings(settings)
+    t0 = time.perf_counter()
+    cap, n, fps, w, h = open_video(path)
+    cap.release()
+    if n / fps < MIN_SECONDS:
+        raise InputError.single("file", f"the clip is {n / fps:.2f} s long; at least {MIN_SECONDS:.0f} s is needed",
+                                code="too_short",
+                                message_ja=f"動画が短すぎます（{n / fps:.2f}秒）。{MIN_SECONDS:.0f}秒以上必要です")
+    subject, others = _discover(path, fps, w, h, s, prefer_moving=task == "gait")
+    raw, status, boxes = _track(path, n, fps, (w, h), subject, others, s, progress)
+    t_track = time.perf_counter() - t0
+    ok = np.array([st == "ok" for st in status])
+    if ok.sum() / fps < MIN_TRACKED_S:
+        raise InputError.single("file", "the person was tracked in too few frames to measure anything",
+                                code="no_person", message_ja="人物を十分なフレーム数で追跡できず、計測できません")
+    return _measure(task, s, fps, (w, h), raw, status, boxes, ok, t0, t_track, n)
+
+
+def _discover(path, fps, w, h, s: Settings, prefer_moving: bool = False):
+    detector = get_backend(s.backend, static=True)
+    try:
+        every = max(1, round(fps * s.discover_every_s))
+        sightings = [(i, people_in(rgb, detector)) for i, rgb in sample_frames(path, every)]
+    finally:
+        detector.close()
+    ids = link([x for x in sightings if x[1]], fps)
+    box = np.array(s.subject_box, dtype=float) if s.subject_box is not None else None
+    k = choose_subject(ids, w, h, box, prefer_moving)
+    if k is None:
+        where = "inside the given box" if box is not None else "in the clip"
+        ja = "動画の中に人物が見つかりません" if box is None else "指定した枠の中に人物が見つかりません"
+        raise InputError.single("file", f"no person found {where}", code="no_person", message_ja=ja)
+    return ids[k], [x for j, x in enumerate(ids) if j != k]
+
+
+def _track(path, n, fps, size, subject, others, s: Settings, progress):
+    """Track the subject over the clip in one pass; a reader thread decodes ahead of inference.
+
+    (Splitting the clip into segments was measured and dropped: MediaPipe holds the GIL while it
+    runs, so threads gave 1.05x, and spawning processes cost more than it saved on clips this short;
+    see docs/benchmarks.md.)
+    """
+    count = iter(range(1, n + 1))
+    return _track_segment(path, 0, n, fps, size, subject, others, s, lambda: progress and progress(next(count), n))
+
+
+def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
+    backend = get_backend(s.backend)
+    tracker = SubjectTracker(backend, subject, others, fps, size)
+    raw = np.full((hi - lo, N_LANDMARKS, 3), np.nan)
+    boxes = np.full((hi - lo, 4), np.nan)
+    status = ["absent"] * (hi - lo)
+    try:
+        for i, rgb in iter_frames(path, start=lo, end=hi):
+            r = tracker.step(i, rgb)
+            status[i - lo] = r.status
+            if r.landmarks is not None:
+                raw[i - lo] = r.landmarks
+            if r.box is not None:
+                boxes[i - lo] = r.box
+            tick()
+    finally:
+        backend.close()
+    return raw, status, boxes
+
+
+def _measure(task, s: Settings, fps, size, raw, status, boxes, ok, t0, t_track, n) -> Analysis:
+    clean = clean_sequence(raw, fps, s.signal)
+    view = detect_view(raw[ok])
+    ctx = Context(fps=fps, view=view["view"], valid=np.isfinite(clean[:, 0, 0]), raw=raw)
+    measures, series, events = task_module(task).compute(clean, ctx)
+    found = findings_mod.evaluate(measures)
+    warnings = _dedupe(ctx.warnings)
+    if s.strict_view and warnings:
+        raise InputError.single("file", warnings[0]["en"], code="wrong_view", message_ja=warnings[0]["ja"])
+    elapsed = time.perf_counter() - t0
+    counts = {k: status.count(k) for k in ("ok", "lost", "jump", "absent")}
+    result = {
+        "task": task, "view": view, "measures": measures, "findings": found,
+        "case_fragment": findings_mod.case_fragment(task, measures, found),
+        "events": events, "warnings": warnings,
+        "quality": {"tracked_frames": counts["ok"], "status_counts": counts,
+                    "detected_pct": round(100.0 * counts["ok"] / n, 1),
+                    "identity_jumps": [i for i, st in enumerate(status) if st == "jump"],
+                    "mean_visibility": round(float(np.nanmean(raw[ok][:, :, 2])), 3)},
+        "stats": {"frames": n, "fps_video": round(fps, 3), "duration_s": round(n / fps, 3),
+                  "processing_s": round(elapsed, 3), "tracking_s": round(t_track, 3),
+                  "fps_processing": round(n / elapsed, 2), "realtime_factor": round(n / fps / elapsed, 3)},
+        "settings": {"backend": s.backend, "model_complexity": 1, **asdict(s.signal)},
+    }
+    return Analysis(task, fps, size, raw, clean, status, boxes, measures, series, events, result)
+
+
+def _dedupe(warnings: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for w in warnings:
+        if w["measure"] not in seen:
+            seen.add(w["measure"])
+            out.append(w)
+    return out
