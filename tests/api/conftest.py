@@ -8,6 +8,7 @@ bearer token; ``world.client("taro")`` sends requests as taro.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import pytest
@@ -24,6 +25,17 @@ CASE = {"lang": "ja", "demographics": {"age": 48, "sex": "female"}, "pain": [{"s
         "red_flags": {"saddle_numbness": "no"}}
 PEOPLE = {"aoba": {"ayako": "admin", "taro": "therapist", "hana": "patient"},
           "kita": {"kenji": "admin", "mika": "therapist", "sora": "patient"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hash_each_password_once():
+    """argon2 is slow by design; tests reuse one hash per password (salts differ nowhere that matters here)."""
+    from ptplan.store import auth
+
+    original = auth.hash_password
+    auth.hash_password = functools.lru_cache(maxsize=32)(original)
+    yield
+    auth.hash_password = original
 
 
 @dataclass
