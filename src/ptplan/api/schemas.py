@@ -8,6 +8,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ptplan.core.case import Case
+
 T = TypeVar("T")
 
 
@@ -131,7 +133,7 @@ class PatientOut(_Out):
 
 
 class AssessmentIn(_In):
-    case: dict[str, Any] = Field(description="case JSON (see `ptplan schema case`)")
+    case: Case = Field(description="case JSON (see `ptplan schema case`)")
 
 
 class AssessmentOut(_Out):
