@@ -18,7 +18,7 @@ def test_it_records_who_read_which_patient(sqlite_world):
 
 def test_it_records_a_patient_logging_her_own_session(sqlite_world):
     hana = sqlite_world.clinics["aoba"].patient_id
-    made = sqlite_world.client("hana").post(f"/api/v1/patients/{hana}/sessions", json={"performed_on": "2026-02-02"})
+    made = sqlite_world.client("hana").post(f"/api/v1/patients/{hana}/sessions", json={"date": "2026-02-02"})
     event = _events(sqlite_world, patient_id=hana)[0]
     assert (event["username"], event["action"], event["resource_id"]) == ("hana", "create", made.json()["id"])
 

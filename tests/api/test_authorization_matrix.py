@@ -38,7 +38,7 @@ ENDPOINTS = [
     Endpoint("POST", "/patients/{patient}/measures", ("therapist", "patient"),
              {"name": "nrs", "answers": [4], "taken_on": "2026-02-01"}, 201),
     Endpoint("GET", "/patients/{patient}/sessions", ALL),
-    Endpoint("POST", "/patients/{patient}/sessions", ("therapist", "patient"), {"performed_on": "2026-02-01"}, 201),
+    Endpoint("POST", "/patients/{patient}/sessions", ("therapist", "patient"), {"date": "2026-02-01"}, 201),
     Endpoint("POST", "/plans", ("therapist",), {"assessment_id": "{assessment}"}, 201),
     Endpoint("GET", "/plans/{plan}", ALL),
     Endpoint("GET", "/patients/{patient}/plans", ALL),

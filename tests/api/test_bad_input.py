@@ -18,9 +18,9 @@ def test_it_answers_malformed_json_with_400(world):
 def test_it_names_the_field_with_a_wrong_type(world):
     hana = world.clinics["aoba"].patient_id
     resp = world.client("taro").post(f"/api/v1/patients/{hana}/sessions",
-                                     json={"performed_on": "yesterday", "pain_nrs": 11})
+                                     json={"date": "yesterday", "pain_after": 11})
     assert resp.status_code == 422
-    assert {p["field"] for p in _problems(resp)} == {"performed_on", "pain_nrs"}
+    assert {p["field"] for p in _problems(resp)} == {"date", "pain_after"}
 
 
 def test_it_names_unknown_fields(world):
@@ -87,3 +87,18 @@ def test_it_refuses_nul_characters_in_text(world):
 def test_it_refuses_out_of_range_paging(world):
     resp = world.client("taro").get("/api/v1/patients", params={"limit": 100000})
     assert resp.status_code == 422 and _problems(resp)[0]["field"] == "limit"
+
+
+def test_it_names_the_questionnaire_item_out_of_range(world):
+    hana = world.clinics["aoba"].patient_id
+    resp = world.client("taro").post(f"/api/v1/patients/{hana}/measures",
+                                     json={"name": "odi", "answers": [1] * 9 + [9], "taken_on": "2026-02-01"})
+    assert resp.status_code == 422
+    assert _problems(resp)[0]["field"] == "answers.item[10]"
+
+
+def test_it_names_an_unknown_measure(world):
+    hana = world.clinics["aoba"].patient_id
+    resp = world.client("taro").post(f"/api/v1/patients/{hana}/measures",
+                                     json={"name": "made_up", "answers": [1], "taken_on": "2026-02-01"})
+    assert resp.status_code == 422 and _problems(resp)[0]["field"] == "name"

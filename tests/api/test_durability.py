@@ -69,7 +69,7 @@ def _burst(base: str, token: str, patient_id: int, acked: list[str], lock: threa
             note = f"burst-{i}"
             try:
                 resp = client.post(f"/api/v1/patients/{patient_id}/sessions",
-                                   json={"performed_on": "2026-02-01", "note": note, "pain_nrs": 3})
+                                   json={"date": "2026-02-01", "notes": note, "pain_after": 3})
             except httpx.HTTPError:
                 return  # the server is gone; later writes are simply unacknowledged
             if resp.status_code == 201:
@@ -82,7 +82,7 @@ def _stored_notes(base: str, token: str, patient_id: int) -> set[str]:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=10) as client:
         while True:
             page = client.get(f"/api/v1/patients/{patient_id}/sessions", params={"limit": 200, "offset": offset}).json()
-            notes |= {item["note"] for item in page["items"]}
+            notes |= {item["notes"] for item in page["items"]}
             offset += page["limit"]
             if offset >= page["total"]:
                 return notes

@@ -89,5 +89,5 @@ def test_it_refuses_a_session_linked_to_another_patients_plan(world):
     c = world.clinics["aoba"]
     other_plan = world.client("taro").get(f"/api/v1/patients/{c.other_patient_id}/plans").json()["items"][0]["id"]
     resp = world.client("taro").post(f"/api/v1/patients/{c.patient_id}/sessions",
-                                     json={"performed_on": "2026-02-01", "plan_id": other_plan})
+                                     json={"date": "2026-02-01", "plan_id": other_plan})
     assert resp.status_code == 422 and resp.json()["error"]["problems"][0]["field"] == "plan_id"

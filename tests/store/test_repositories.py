@@ -68,6 +68,6 @@ def test_it_orders_a_timeline_newest_first(db):
     clinic = repo.get_or_create_clinic(db, "Aoba")
     hana = repo.create_patient(db, clinic.id, name="Hana")
     for day in (1, 3, 2):
-        repo.add_record(db, SessionLog, hana, None, performed_on=dt.date(2026, 1, day), completed=True)
+        repo.add_record(db, SessionLog, hana, None, performed_on=dt.date(2026, 1, day), exercises=[])
     events = repo.timeline(db, hana.id, limit=10)
     assert [e["on"].day for e in events] == [3, 2, 1]

@@ -142,13 +142,16 @@ class MeasureResult(_PatientOwned, Base):
 
 
 class SessionLog(_PatientOwned, Base):
+    """One home or clinic session, in the shape of ``ptplan.core.sessions.SessionLog``."""
+
     __tablename__ = "session_logs"
     __table_args__ = (Index("ix_session_logs_patient_performed", "patient_id", "performed_on", "id"),)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     performed_on: Mapped[dt.date] = mapped_column(Date)
-    completed: Mapped[bool] = mapped_column(Boolean, default=True)
-    exercises_done: Mapped[int | None] = mapped_column(Integer)
-    pain_nrs: Mapped[float | None] = mapped_column(Float)
+    exercises: Mapped[list] = mapped_column(JSON, default=list)
+    pain_before: Mapped[float | None] = mapped_column(Float)
+    pain_after: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
 
 

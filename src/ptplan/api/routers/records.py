@@ -87,7 +87,9 @@ def create_session(patient_id: IdPath, body: SessionIn, actor: CurrentActor) -> 
     if body.plan_id is not None and actor.record(Plan, body.plan_id, "plan_id").patient_id != patient.id:
         raise InputError.single("plan_id", f"plan {body.plan_id} belongs to another patient", "mismatch",
                                 "別の患者のプログラムです", status=422)
-    row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, **body.model_dump())
+    fields = body.model_dump(mode="json", exclude={"date", "notes"})
+    row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, performed_on=body.date, note=body.notes,
+                          **fields)
     actor.audit("create", "session", row.id, patient.id)
     actor.db.commit()
     return SessionOut.model_validate(row)
