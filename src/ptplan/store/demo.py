@@ -70,7 +70,7 @@ def load_demo(db: Session, today: dt.date | None = None) -> bool:
         assessment = repo.add_assessment(db, patient, case.model_dump(mode="json", exclude_none=True), start,
                                          therapist.id)
         plan_json = make_plan(case, lang="ja")
-        plan = repo.add_record(db, Plan, patient, therapist.id, assessment_id=assessment.id,
+        plan = repo.add_record(db, Plan, patient, therapist.id, assessment_id=assessment.id, created_at=_at(start),
                                kb_version=str(plan_json.get("kb_version", "")), lang="ja", plan_json=plan_json, edits=[])
         _history(db, patient, plan, therapist.id, start, rng)
     db.flush()
@@ -100,3 +100,7 @@ def _measure(db: Session, patient, user_id: int, name: str, answers: list, day: 
     result = score_measure(name, answers)
     repo.add_record(db, MeasureResult, patient, user_id, name=name, taken_on=day, answers=answers, result=result,
                     score=result.get("score"))
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)

@@ -66,7 +66,7 @@ class Clinic(Base):
 
 class Patient(Base):
     __tablename__ = "patients"
-    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name"),)
+    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name", "id"),)  # covers ORDER BY name, id
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(200))

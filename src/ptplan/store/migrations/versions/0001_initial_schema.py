@@ -85,7 +85,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patients'))
     )
     with op.batch_alter_table('patients', schema=None) as batch_op:
-        batch_op.create_index('ix_patients_clinic_name', ['clinic_id', 'name'], unique=False)
+        batch_op.create_index('ix_patients_clinic_name', ['clinic_id', 'name', 'id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
