@@ -91,7 +91,7 @@ def _history(db: Session, patient, plan, user_id: int, start: dt.date, rng: rand
         if week == WEEKS:
             break
         for offset in (0, 2, 4):
-            done = [{"id": i, "sets": 2} for i in ids[:4]] if rng.random() > 0.15 else []
+            done = [{"id": i, "sets": 2} for i in ids] if rng.random() > 0.15 else []
             repo.add_record(db, SessionLog, patient, user_id, plan_id=plan.id, performed_on=day + dt.timedelta(days=offset),
                             exercises=done, pain_before=nrs, pain_after=max(0.0, nrs - 1), rpe=4.0, note=None)
 
