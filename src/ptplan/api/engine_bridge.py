@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ptplan.core import measures, progression, services
 from ptplan.core.case import Case
+from ptplan.core.case_io import check_against_kb
+from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError, Problem
 
 
@@ -15,6 +17,18 @@ def plan_from_data(data: dict, lang: str = "ja") -> dict:
 
 def make_plan(case: Case, lang: str = "ja") -> dict:
     return services.make_plan(case, lang=lang)
+
+
+def check_case(case: Case, prefix: str = "") -> Case:
+    """Knowledge-base checks for a case the request model already parsed (no second structural pass)."""
+    problems = check_against_kb(case, default_kb())
+    if problems:
+        raise InputError([Problem(f"{prefix}{p.path}", p.message, p.code, p.message_ja) for p in problems], status=422)
+    return case
+
+
+def plan_from_case(case: Case, lang: str = "ja") -> dict:
+    return services.make_plan(check_case(case), lang=lang)
 
 
 def score_measure(name: str, answers: list | dict) -> dict:
