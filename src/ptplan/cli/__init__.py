@@ -12,11 +12,14 @@ import typer
 
 from ptplan.cli import case as case_cmd
 from ptplan.cli import check as check_cmd
+from ptplan.cli import db as db_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import measure as measure_cmd
 from ptplan.cli import plan as plan_cmd
 from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
+from ptplan.cli import server as server_cmd
+from ptplan.cli import user as user_cmd
 from ptplan.cli import video as video_cmd
 from ptplan.errors import PtplanError
 
@@ -27,6 +30,10 @@ app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
 app.command("plan")(plan_cmd.plan)
 app.command("check")(check_cmd.check)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(user_cmd.app, name="user")
+app.command("serve")(server_cmd.serve)
+app.command("demo")(server_cmd.demo)
 app.add_typer(measure_cmd.app, name="measure")
 app.command("review")(review_cmd.review)
 app.add_typer(video_cmd.app, name="video")
