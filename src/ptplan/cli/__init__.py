@@ -11,8 +11,11 @@ import sys
 import typer
 
 from ptplan.cli import case as case_cmd
+from ptplan.cli import db as db_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import schema as schema_cmd
+from ptplan.cli import server as server_cmd
+from ptplan.cli import user as user_cmd
 from ptplan.errors import PtplanError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -20,6 +23,10 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(user_cmd.app, name="user")
+app.command("serve")(server_cmd.serve)
+app.command("demo")(server_cmd.demo)
 
 
 def main() -> None:

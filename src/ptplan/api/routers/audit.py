@@ -1,0 +1,21 @@
+"""The audit log of patient-data access, for the admins of the clinic."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ptplan.api.deps import CurrentActor, PageDep
+from ptplan.api.schemas import AuditOut, PageOf
+from ptplan.store import repositories as repo
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("")
+def list_audit(actor: CurrentActor, page: PageDep,
+               patient_id: Annotated[int | None, Query(ge=1, le=2**53, description="only this patient")] = None,
+               ) -> PageOf[AuditOut]:
+    actor.require("admin")
+    rows, total = repo.page(actor.db, repo.audit_query(actor.clinic_id, patient_id), page.limit, page.offset)
+    return PageOf[AuditOut](items=[AuditOut.model_validate(r) for r in rows], total=total, limit=page.limit,
+                            offset=page.offset)

@@ -1,0 +1,102 @@
+"""Plans made from a stored assessment, therapist edits as appended records, and review decisions."""
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ptplan.api import engine_bridge
+from ptplan.api.deps import CurrentActor, IdPath, PageDep
+from ptplan.api.schemas import PageOf, PlanEditIn, PlanIn, PlanOut, ReviewIn, ReviewOut
+from ptplan.core.case import Case
+from ptplan.errors import InputError
+from ptplan.store import repositories as repo
+from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision, SessionLog, utcnow
+
+router = APIRouter(tags=["plans"])
+
+
+@router.post("/plans", status_code=201)
+def create_plan(body: PlanIn, actor: CurrentActor) -> PlanOut:
+    actor.require("therapist")
+    assessment = actor.record(Assessment, body.assessment_id, "assessment_id")
+    plan = engine_bridge.make_plan(Case.model_validate(assessment.case_json), lang=body.lang)
+    row = repo.add_record(actor.db, Plan, actor.patient(assessment.patient_id), actor.user.id,
+                          assessment_id=assessment.id, kb_version=str(plan.get("kb_version", "")), lang=body.lang,
+                          plan_json=plan, edits=[])
+    actor.audit("create", "plan", row.id, row.patient_id, detail=f"from assessment {assessment.id}")
+    actor.db.commit()
+    return PlanOut.model_validate(row)
+
+
+@router.get("/plans/{plan_id}")
+def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
+    row = actor.record(Plan, plan_id, "plan_id")
+    actor.audit("read", "plan", row.id, row.patient_id)
+    actor.db.commit()
+    return PlanOut.model_validate(row)
+
+
+@router.get("/patients/{patient_id}/plans")
+def list_plans(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[PlanOut]:
+    patient = actor.patient(patient_id)
+    rows, total = repo.page(actor.db, repo.records_query(Plan, patient.id), page.limit, page.offset)
+    actor.audit("list", "plan", None, patient.id, detail=f"{len(rows)} of {total}")
+    actor.db.commit()
+    return PageOf[PlanOut](items=[PlanOut.model_validate(r) for r in rows], total=total, limit=page.limit,
+                           offset=page.offset)
+
+
+@router.post("/plans/{plan_id}/edits", status_code=201)
+def edit_plan(plan_id: IdPath, body: PlanEditIn, actor: CurrentActor) -> PlanOut:
+    """Record a therapist's change; the generated plan JSON itself is kept as it was made."""
+    actor.require("therapist")
+    row = actor.record(Plan, plan_id, "plan_id")
+    if body.op != "note" and not _pointer_exists(row.plan_json, body.path):
+        raise InputError.single("path", f"{body.path!r} does not point into this plan", "bad_pointer",
+                                "プログラム内に該当する場所がありません", status=422)
+    edit = {"op": body.op, "path": body.path, "value": body.value, "reason": body.reason,
+            "by": actor.user.username, "at": utcnow().isoformat()}
+    repo.append_plan_edit(actor.db, row, edit)
+    actor.audit("update", "plan", row.id, row.patient_id, detail=f"{body.op} {body.path}")
+    actor.db.commit()
+    return PlanOut.model_validate(row)
+
+
+def _pointer_exists(doc: Any, pointer: str) -> bool:
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, dict) and part in doc:
+            doc = doc[part]
+        elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
+        else:
+            return False
+    return True
+
+
+@router.post("/plans/{plan_id}/reviews", status_code=201)
+def review_plan(plan_id: IdPath, body: ReviewIn, actor: CurrentActor) -> ReviewOut:
+    """Progress / hold / regress / refer, from the measures and sessions since the plan was made."""
+    actor.require("therapist")
+    plan = actor.record(Plan, plan_id, "plan_id")
+    measures = actor.db.scalars(repo.records_query(MeasureResult, plan.patient_id, newest_first=False)).all()
+    baseline = {m.name: m.result for m in reversed(measures)}
+    latest = {m.name: m.result for m in measures}
+    sessions = [{"performed_on": s.performed_on.isoformat(), "completed": s.completed, "pain_nrs": s.pain_nrs}
+                for s in actor.db.scalars(repo.records_query(SessionLog, plan.patient_id).limit(200))]
+    result = engine_bridge.review(plan.plan_json, baseline, latest, sessions, lang=body.lang)
+    row = repo.add_record(actor.db, ReviewDecision, actor.patient(plan.patient_id), actor.user.id, plan_id=plan.id,
+                          decision=str(result.get("decision", "hold"))[:20], detail=result)
+    actor.audit("create", "review", row.id, row.patient_id, detail=row.decision)
+    actor.db.commit()
+    return ReviewOut.model_validate(row)
+
+
+@router.get("/patients/{patient_id}/reviews")
+def list_reviews(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[ReviewOut]:
+    patient = actor.patient(patient_id)
+    rows, total = repo.page(actor.db, repo.records_query(ReviewDecision, patient.id), page.limit, page.offset)
+    actor.audit("list", "review", None, patient.id, detail=f"{len(rows)} of {total}")
+    actor.db.commit()
+    return PageOf[ReviewOut](items=[ReviewOut.model_validate(r) for r in rows], total=total, limit=page.limit,
+                             offset=page.offset)

@@ -1,0 +1,36 @@
+"""``ptplan user``: create logins from the command line (the first admin of a clinic starts here)."""
+
+from __future__ import annotations
+
+import typer
+
+from ptplan.cli.db import engine_from_settings
+from ptplan.store import db as store_db
+from ptplan.store import repositories as repo
+
+app = typer.Typer(no_args_is_help=True, help="Users: create logins.")
+
+
+@app.command()
+def create(username: str = typer.Argument(..., help="login name"),
+           role: str = typer.Option("therapist", "--role", help="admin, therapist or patient"),
+           clinic: str = typer.Option(..., "--clinic", help="clinic name (created if new)"),
+           patient_id: int = typer.Option(None, "--patient-id", help="patient record (role patient only)"),
+           display_name: str = typer.Option("", "--name", help="name shown in the app"),
+           password: str = typer.Option(..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                                        envvar="PTPLAN_NEW_PASSWORD", help="at least 8 characters")):
+    """Create a user in CLINIC; exit 2 with the field on any problem."""
+    from ptplan.errors import InputError
+
+    if role not in ("admin", "therapist", "patient"):
+        raise InputError.single("role", f"expected admin, therapist or patient (got {role!r})", "choice",
+                                "admin・therapist・patient のいずれかを指定してください")
+    engine = engine_from_settings()
+    store_db.upgrade(engine)
+    with store_db.session_factory(engine)() as db:
+        found = repo.get_or_create_clinic(db, clinic)
+        if patient_id is not None:
+            repo.get_patient(db, found.id, patient_id)
+        user = repo.create_user(db, found, username, password, role, display_name, patient_id)
+        db.commit()
+        typer.echo(f"ok: user {user.username} ({user.role}) in clinic {found.name} (id {user.id})")

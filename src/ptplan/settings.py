@@ -1,0 +1,91 @@
+"""Server settings: each one declared once, with its default and help, read from ``PTPLAN_*`` variables.
+
+Bad values fail loudly at start-up. The secret key is special: a missing or placeholder secret is
+refused when the server binds to anything but loopback; on loopback one is generated once and kept
+in the data directory, so a laptop needs no setup.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ptplan.errors import PtplanError
+
+PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "changeme", "secret", "dev", "development", "test", "xxx"}
+SECRET_FILE = "secret_key"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ptplan"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PTPLAN_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="folder for the embedded SQLite database and the generated secret key")
+    database_url: str | None = Field(None, description="SQLAlchemy URL (e.g. postgresql+psycopg://...); "
+                                                       "empty means SQLite file ptplan.sqlite3 in data_dir")
+    secret_key: str = Field("", description="key that signs CSRF tokens; required off loopback, generated on loopback")
+    host: str = Field("127.0.0.1", description="address `ptplan serve` binds to")
+    port: int = Field(8000, ge=1, le=65535, description="port `ptplan serve` listens on")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body accepted; larger gets 413")
+    login_max_failures: int = Field(5, ge=1, description="failed logins per username+IP before 429")
+    login_window_seconds: int = Field(300, ge=1, description="window in which failed logins are counted")
+    session_hours: int = Field(12, ge=1, description="lifetime of a web session cookie")
+    token_days: int = Field(90, ge=1, description="lifetime of an API bearer token")
+    secure_cookies: bool | None = Field(None, description="force the Secure cookie flag; default: on unless loopback")
+    sqlite_synchronous: str = Field("FULL", pattern="^(FULL|NORMAL|EXTRA)$",
+                                    description="SQLite synchronous mode; FULL survives power loss, not only a crash")
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.host)
+
+    @property
+    def cookies_secure(self) -> bool:
+        return (not self.is_loopback) if self.secure_cookies is None else self.secure_cookies
+
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'ptplan.sqlite3'}"
+
+    def resolved(self) -> Settings:
+        """A copy whose secret key is usable: refuse a weak one off loopback, make one on loopback."""
+        if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS and len(self.secret_key) >= 16:
+            return self
+        if not self.is_loopback:
+            raise PtplanError.single("PTPLAN_SECRET_KEY", f"set a random secret of at least 16 characters "
+                                     f"before serving on {self.host}", "insecure_secret",
+                                     f"{self.host} で公開する前に 16 文字以上のランダムな秘密鍵を設定してください")
+        return self.model_copy(update={"secret_key": persisted_secret(self.data_dir)})
+
+
+def is_loopback_host(host: str) -> bool:
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def persisted_secret(data_dir: Path) -> str:
+    """Read the key kept in the data dir, or create it readable by the owner only."""
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key

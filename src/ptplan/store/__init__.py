@@ -1,0 +1,1 @@
+"""Storage adapter: SQLAlchemy models, engine factory, repositories and Alembic migrations."""

@@ -1,0 +1,148 @@
+"""Tables. Clinical content (cases, plans, measure answers) is stored as JSON documents; rows carry
+what the server needs to find, isolate and audit them (clinic, patient, author, time).
+
+Assessments are versioned and never overwritten; plans keep the generated JSON untouched and
+append therapist edits as records; audit events are append-only (enforced by triggers too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = ("admin", "therapist", "patient")
+
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "ck": "ck_%(table_name)s_%(constraint_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"), index=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuthToken(Base):
+    """A web session (kind ``session``) or an API bearer token (kind ``api``); only a hash is stored."""
+
+    __tablename__ = "auth_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class _PatientOwned:
+    """Columns every patient record has: clinic and patient (for isolation) and who wrote it when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assessment(_PatientOwned, Base):
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("patient_id", "version", name="uq_assessments_patient_version"),)
+    version: Mapped[int] = mapped_column(Integer)
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    case_json: Mapped[dict] = mapped_column(JSON)
+
+
+class Plan(_PatientOwned, Base):
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_patient_created", "patient_id", "created_at"),)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="RESTRICT"), index=True)
+    kb_version: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(5))
+    plan_json: Mapped[dict] = mapped_column(JSON)
+    edits: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class MeasureResult(_PatientOwned, Base):
+    __tablename__ = "measure_results"
+    __table_args__ = (Index("ix_measure_results_patient_taken", "patient_id", "taken_on"),)
+    name: Mapped[str] = mapped_column(String(40))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    answers: Mapped[list] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class SessionLog(_PatientOwned, Base):
+    __tablename__ = "session_logs"
+    __table_args__ = (Index("ix_session_logs_patient_performed", "patient_id", "performed_on", "id"),)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    performed_on: Mapped[dt.date] = mapped_column(Date)
+    completed: Mapped[bool] = mapped_column(Boolean, default=True)
+    exercises_done: Mapped[int | None] = mapped_column(Integer)
+    pain_nrs: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewDecision(_PatientOwned, Base):
+    __tablename__ = "review_decisions"
+    __table_args__ = (Index("ix_review_decisions_patient_created", "patient_id", "created_at"),)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    decision: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditEvent(Base):
+    """Who did what to which patient's data, when. Rows are only ever inserted."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_clinic_at", "clinic_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    resource: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[int | None] = mapped_column(Integer)
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(500))
