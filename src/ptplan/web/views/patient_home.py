@@ -1,0 +1,88 @@
+"""Patient: today's exercises (steps, dose, hold/rest timer), logging a session, own progress charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from ptplan.api.deps import SessionDep
+from ptplan.api.routers import records as record_routes
+from ptplan.api.schemas import SessionIn
+from ptplan.web import charts, records
+from ptplan.web.base import checked_form, page
+
+router = APIRouter()
+DIFFICULTY = ("easy", "right", "hard")
+
+
+def _me(request: Request, db):
+    p = page(request, db, login=True, roles=("patient",))
+    return p, p.actor.patient(p.actor.user.patient_id)
+
+
+def _home(p, db, patient, values: dict, errors: dict, status: int = 200, saved: bool = False):
+    row, plan = records.current_plan(db, patient.id)
+    return p.render("me.html", status=status, patient=patient, plan=plan, row=row, values=values, errors=errors,
+                    saved=saved, difficulty=DIFFICULTY)
+
+
+@router.get("/me")
+def today(request: Request, db: SessionDep):
+    p, patient = _me(request, db)
+    return _home(p, db, patient, {"performed_on": dt.date.today().isoformat()}, {},
+                 saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/me/sessions")
+async def log_session(request: Request, db: SessionDep):
+    p, patient = _me(request, db)
+    form = await checked_form(request, p)
+    values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "completed", "pain_before", "pain_after",
+                                                            "difficulty", "note")}
+    errors: dict[str, list[str]] = {}
+    before = _pain(values["pain_before"], "pain_before", errors, p)
+    after = _pain(values["pain_after"], "pain_after", errors, p)
+    if values["difficulty"] and values["difficulty"] not in DIFFICULTY:
+        errors["difficulty"] = [p._("error.choose_one")]
+    row, _plan = records.current_plan(db, patient.id)
+    note = "; ".join(x for x in (f"pain_before={before:g}" if before is not None else "",
+                                 f"difficulty={values['difficulty']}" if values["difficulty"] else "",
+                                 values["note"]) if x)
+    body = None
+    try:
+        body = SessionIn(performed_on=values["performed_on"] or dt.date.today().isoformat(),
+                         completed=values["completed"] != "no", pain_nrs=after, note=note or None,
+                         plan_id=row.id if row else None)
+    except ValidationError as exc:
+        for e in exc.errors():
+            key = {"pain_nrs": "pain_after"}.get(str(e["loc"][0]), str(e["loc"][0]))
+            errors.setdefault(key, []).append(p._("error.bad_value"))
+    if errors:
+        return _home(p, db, patient, values, errors, status=422)
+    record_routes.create_session(patient.id, body, p.actor)
+    return RedirectResponse("/me/progress?saved=1", status_code=303)
+
+
+def _pain(raw: str, key: str, errors: dict, p) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 10:
+        errors[key] = [p._("error.pain_range")]
+        return None
+    return value
+
+
+@router.get("/me/progress")
+def progress(request: Request, db: SessionDep):
+    p, patient = _me(request, db)
+    chart_list = records.charts(db, patient.id, p._, with_measures=False)
+    return p.render("progress.html", patient=patient, saved=request.query_params.get("saved") == "1",
+                    charts=[(c, charts.svg(c, p._("chart.empty"))) for c in chart_list],
+                    sessions=list(reversed(records.sessions(db, patient.id)))[:20])
