@@ -1,0 +1,36 @@
+"""Server-side SVG charts and the read models behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from ptplan.web import charts, records
+
+D = dt.date(2026, 11, 2)
+
+
+def test_it_draws_a_point_per_value_with_an_mcid_band_around_the_baseline():
+    c = charts.Chart("Pain", "NRS", 0, 10, [(D, 6.0), (D + dt.timedelta(days=7), 3.0)], 2.0, "MCID ±2")
+    svg = str(charts.svg(c, "none"))
+    assert svg.count('class="dot"') == 2
+    assert 'class="mcid"' in svg and "MCID ±2" in svg
+    # baseline 6 ± 2 on a 0-10 scale 172 px tall, starting at y=14: band from y(8) to y(4)
+    assert 'y="48.4"' in svg and 'height="68.8"' in svg
+    assert 'role="img"' in svg and "<title>Pain</title>" in svg
+
+
+def test_it_says_when_there_is_no_data():
+    svg = str(charts.svg(charts.Chart("ODI", "%", 0, 100, []), "No data yet"))
+    assert "No data yet" in svg and "polyline" not in svg
+
+
+def test_it_counts_adherence_per_week_against_the_plan():
+    rows = [SimpleNamespace(performed_on=D + dt.timedelta(days=i), completed=c) for i, c in
+            [(0, True), (2, True), (4, False), (7, True)]]
+    assert records.adherence(rows, 3) == [(D, 67.0), (D + dt.timedelta(days=7), 33.0)]
+
+
+def test_it_takes_the_mcid_from_the_measures_knowledge_or_the_cited_fallback():
+    points, ref = records.mcid("odi")
+    assert points == 10.0 and ref == "ostelo_2008"
