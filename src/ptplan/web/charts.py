@@ -73,8 +73,7 @@ def _band(c: Chart) -> list[str]:
     base = c.points[0][1]
     y1, y2 = _y(base + c.mcid, c.lo, c.hi), _y(base - c.mcid, c.lo, c.hi)
     return [f'<rect x="{LEFT}" y="{y1:.1f}" width="{W - LEFT - RIGHT}" height="{max(y2 - y1, 1):.1f}" class="mcid">'
-            f'<title>{escape(c.mcid_label)}</title></rect>',
-            f'<text x="{W - RIGHT - 4}" y="{y1 - 3:.1f}" text-anchor="end" class="mcid-label">{escape(c.mcid_label)}</text>']
+            f'<title>{escape(c.mcid_label)}</title></rect>']
 
 
 def _line(c: Chart) -> list[str]:

@@ -24,7 +24,7 @@ router = APIRouter()
 def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200):
     secs = forms.sections()
     return p.render("assessment.html", status=status, patient=patient, sections=secs, values=values, errors=errors,
-                    follow_up=follow_up, triage=None, general=errors.get("", []))
+                    follow_up=follow_up, triage=triage_of(values, p.lang), general=errors.get("", []))
 
 
 @router.get("/patients/{patient_id}/assess")
