@@ -13,6 +13,8 @@ import typer
 from ptplan.cli import case as case_cmd
 from ptplan.cli import db as db_cmd
 from ptplan.cli import kb as kb_cmd
+from ptplan.cli import measure as measure_cmd
+from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
 from ptplan.cli import server as server_cmd
 from ptplan.cli import user as user_cmd
@@ -27,6 +29,8 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
 app.command("serve")(server_cmd.serve)
 app.command("demo")(server_cmd.demo)
+app.add_typer(measure_cmd.app, name="measure")
+app.command("review")(review_cmd.review)
 
 
 def main() -> None:
