@@ -198,17 +198,22 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
             value = raw
         if value is not None:
             _put(data, name, value)
-    return _to_case(data), problems
+    sizes = {}
+    for name in fields:
+        if name.startswith("questionnaires."):
+            measure = name.split(".")[1]
+            sizes[measure] = sizes.get(measure, 0) + 1
+    return _to_case(data, sizes), problems
 
 
-def _to_case(data: dict) -> dict:
+def _to_case(data: dict, sizes: dict[str, int]) -> dict:
     pain = data.pop("pain", {})
     data["pain"] = [{"site": site, **pain[site]} for site in PAIN_SITES if pain.get(site)]
     quest = data.pop("questionnaires", {})
     data["questionnaires"] = {}
     for name, items in quest.items():
-        n = 1 + max(int(i) for i in items)
-        size = max(n, FALLBACK_QUESTIONNAIRES.get(name, (n,))[0])
+        # every item of the questionnaire, unanswered ones as None (the scorers apply their missing-item rules)
+        size = max(1 + max(int(i) for i in items), sizes.get(name, 0))
         data["questionnaires"][name] = [items.get(str(i)) for i in range(size)]
     return data
 
