@@ -34,3 +34,11 @@ def test_it_counts_adherence_per_week_against_the_plan():
 def test_it_takes_the_mcid_from_the_measures_knowledge_or_the_cited_fallback():
     points, ref = records.mcid("odi")
     assert points == 10.0 and ref == "ostelo_2008"
+
+
+def test_it_shows_only_the_numbers_of_a_finding_value():
+    from ptplan.web.base import finding_value
+
+    assert finding_value({"test.passive_slr.min": 55.0}) == "55"
+    assert finding_value({"activity.exercise_days_per_week": 0, "activity.level": "light", "x": True}) == "0"
+    assert finding_value(None) == "" and finding_value(12.5) == "12.5"

@@ -26,6 +26,16 @@ ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesca
                   trim_blocks=True, lstrip_blocks=True)
 
 
+def finding_value(value) -> str:
+    """A finding's measured value for display: the numbers only ({"test.passive_slr.min": 55.0} → "55")."""
+    values = value.values() if isinstance(value, dict) else [value]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return " / ".join(f"{v:g}" for v in numbers)
+
+
+ENV.filters["finding_value"] = finding_value
+
+
 class LoginRequired(Exception):
     """Raised by pages for visitors without a session; answered with a redirect to the login page."""
 

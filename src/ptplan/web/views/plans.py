@@ -35,7 +35,8 @@ def _plan_context(p, row: Plan) -> dict:
     findings = {f["id"]: f for f in plan.get("findings", [])}
     refs = {r["id"]: r for r in plan.get("references", [])}
     return {"row": row, "plan": plan, "swaps": swaps, "addable": addable, "findings": findings, "refs": refs,
-            "patient": p.actor.patient(row.patient_id), "edits": list(reversed(row.edits or []))}
+            "patient": p.actor.patient(row.patient_id), "edits": list(reversed(row.edits or [])),
+            "test_names": {tid: test.name for tid, test in kb.tests.items()}}
 
 
 @router.get("/plans/{plan_id}")
