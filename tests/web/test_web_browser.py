@@ -82,10 +82,14 @@ def test_it_runs_the_therapist_flow_from_login_to_handout(context, live_server):
         _swap_first_exercise(page)
     else:
         assert page.locator("#no-program").count() == 1
+    patient_url = page.locator("a", has_text="患者ページへ").get_attribute("href")
     page.click("#open-handout")
     page.wait_for_load_state()
     assert page.locator("body").inner_text().strip()
     shot(page, "therapist_handout")
+    page.goto(live_server["url"] + patient_url)
+    assert page.locator(".chart-card circle.dot").count() >= 2  # NRS and ODI from the assessment's questionnaires
+    shot(page, "therapist_patient_outcomes")
 
 
 def _swap_first_exercise(page) -> None:
@@ -126,7 +130,6 @@ def test_it_edits_a_plan_and_opens_the_review(context, live_server):
     page.wait_for_selector("#patient-rows >> text=Sato Hanako")
     page.goto(f"{base}/patients/{live_server['patient_id']}")
     assert page.locator("svg.chart").count() >= 5
-    shot(page, "therapist_patient_outcomes")
 
 
 def test_it_lets_the_patient_log_sessions_and_see_the_chart_move(browser, live_server):

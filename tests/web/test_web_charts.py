@@ -15,8 +15,8 @@ def test_it_draws_a_point_per_value_with_an_mcid_band_around_the_baseline():
     svg = str(charts.svg(c, "none"))
     assert svg.count('class="dot"') == 2
     assert 'class="mcid"' in svg and "MCID ±2" in svg
-    # baseline 6 ± 2 on a 0-10 scale 172 px tall, starting at y=14: band from y(8) to y(4)
-    assert 'y="48.4"' in svg and 'height="68.8"' in svg
+    # baseline 6 ± 2 on a 0-10 scale 162 px tall, starting at y=24: band from y(8) to y(4)
+    assert 'y="56.4"' in svg and 'height="64.8"' in svg
     assert 'role="img"' in svg and "<title>Pain</title>" in svg
 
 

@@ -14,7 +14,7 @@ from html import escape
 from markupsafe import Markup
 
 W, H = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 14, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 44, 14, 24, 34
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _axes(c: Chart) -> list[str]:
         y = _y(v, c.lo, c.hi)
         out.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
                    f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{v:g}</text>')
-    out.append(f'<text x="4" y="{TOP + 4}" class="unit">{escape(c.unit)}</text>')
+    out.append(f'<text x="4" y="12" class="unit">{escape(c.unit)}</text>')
     return out
 
 
