@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from ptplan.api.deps import SessionDep
 from ptplan.api.routers import records as record_routes
 from ptplan.api.schemas import SessionIn
+from ptplan.core.kb.loader import default_kb
 from ptplan.web import charts, records
 from ptplan.web.base import checked_form, page
 
@@ -26,7 +29,16 @@ def _me(request: Request, db):
 def _home(p, db, patient, values: dict, errors: dict, status: int = 200, saved: bool = False):
     row, plan = records.current_plan(db, patient.id)
     return p.render("me.html", status=status, patient=patient, plan=plan, row=row, values=values, errors=errors,
-                    saved=saved, difficulty=DIFFICULTY)
+                    saved=saved, difficulty=DIFFICULTY, figure=illustration)
+
+
+def illustration(exercise_id: str) -> Markup | None:
+    """The outputs module's drawing of an exercise, when that module and a drawing for it exist."""
+    try:
+        figures = importlib.import_module("ptplan.render.figures")
+        return Markup(figures.illustration_svg(default_kb(), exercise_id, animated=True))
+    except (ImportError, AttributeError, KeyError):
+        return None
 
 
 @router.get("/me")
