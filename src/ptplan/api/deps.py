@@ -96,7 +96,20 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-async def current_actor(request: Request, db: SessionDep, settings: SettingsDep) -> Actor:
+async def presented_csrf(request: Request) -> str | None:
+    """The CSRF token the client sent (header, or form field for plain HTML forms); no database here."""
+    if request.method in security.SAFE_METHODS:
+        return None
+    presented = request.headers.get(security.CSRF_HEADER)
+    if presented is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        presented = (await request.form()).get(security.CSRF_FIELD)
+    return presented if isinstance(presented, str) else None
+
+
+def current_actor(request: Request, db: SessionDep, settings: SettingsDep,
+                  csrf: Annotated[str | None, Depends(presented_csrf)]) -> Actor:
+    # A plain def on purpose: it runs in the threadpool, so a database wait never blocks the event loop.
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         found = repo.resolve_token(db, auth[7:].strip(), "api")
@@ -107,19 +120,11 @@ async def current_actor(request: Request, db: SessionDep, settings: SettingsDep)
     found = repo.resolve_token(db, cookie, "session") if cookie else None
     if found is None:
         raise Unauthenticated()
-    if request.method not in security.SAFE_METHODS and not await _csrf_presented(request, settings, cookie):
+    if request.method not in security.SAFE_METHODS and not security.csrf_ok(settings.secret_key, cookie, csrf):
         raise PtplanError.single(security.CSRF_HEADER, "missing or wrong CSRF token for a cookie-authenticated "
                                  "request; send the ptplan_csrf cookie value in X-CSRF-Token", "csrf",
                                  "CSRF トークンがありません。ptplan_csrf の値を X-CSRF-Token で送ってください", status=403)
     return Actor(found[0], db, client_ip(request))
-
-
-async def _csrf_presented(request: Request, settings: Settings, session_token: str) -> bool:
-    presented = request.headers.get(security.CSRF_HEADER)
-    if presented is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
-        presented = (await request.form()).get(security.CSRF_FIELD)
-    return security.csrf_ok(settings.secret_key, session_token, presented if isinstance(presented, str) else None)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

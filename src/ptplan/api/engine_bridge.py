@@ -1,10 +1,9 @@
 """The API's only door into the engine: ``ptplan.core.services``, ``measures`` and ``progression``.
 
-INTERIM (for the lead to remove when the engine and measures branches are on main): while those
-modules are missing, a thin fallback keeps the API usable — preview and plans return triage only
-(red-flag rules from the knowledge base, no program) marked ``"engine": "triage-only-fallback"``;
-measures store the answers with no score; reviews answer ``hold``. Once the real modules import,
-every call goes to them and this file shrinks to the imports.
+Measures (``ptplan.core.measures.score``) and reviews (``ptplan.core.progression.review``) are real.
+INTERIM (for the lead to remove when the engine branch is on main): while ``ptplan.core.services`` is
+missing, preview and plans return triage only (red-flag rules from the knowledge base, no program)
+marked ``"engine": "triage-only-fallback"``. Once it imports, every call goes to it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
-from ptplan.errors import InputError
+from ptplan.errors import InputError, Problem
 
 
 def _module(name: str):
@@ -41,18 +40,29 @@ def make_plan(case: Case, lang: str = "ja") -> dict:
 def score_measure(name: str, answers: list) -> dict:
     measures = _module("ptplan.core.measures")
     if measures is not None and hasattr(measures, "score"):
-        result = measures.score(name, answers)
-        return result if isinstance(result, dict) else _as_dict(result)
+        try:
+            result = measures.score(name, answers)
+        except InputError as err:
+            raise InputError([Problem(_answers_path(p.path, name), p.message, p.code, p.message_ja) for p in err.problems],
+                             status=422) from None
+        return result.as_dict() if hasattr(result, "as_dict") else _as_dict(result)
     if not name.isidentifier() or len(name) > 40:
         raise InputError.single("name", "expected a measure name such as odi, rmdq, nrs", "unknown_measure",
                                 "尺度名（odi, rmdq, nrs など）を指定してください")
     return {"name": name, "score": None, "engine": "unscored-fallback"}
 
 
+def _answers_path(path: str, name: str) -> str:
+    # The scorer names items as ``<measure>.item[n]`` and the measure as ``measure``; map to request fields.
+    if path == "measure":
+        return "name"
+    return "answers" + path.removeprefix(name) if path.startswith(name) else "answers"
+
+
 def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], lang: str = "ja") -> dict:
-    services = _module("ptplan.core.services")
-    if services is not None and hasattr(services, "review"):
-        return services.review(plan, baseline, latest, sessions, lang=lang)
+    progression = _module("ptplan.core.progression")
+    if progression is not None and hasattr(progression, "review"):
+        return progression.review(plan, baseline, latest, sessions, lang=lang)
     return {"decision": "hold", "reasons": [], "engine": "review-fallback"}
 
 

@@ -8,6 +8,9 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ptplan.core.case import Case
+from ptplan.core.sessions import ExerciseDone
+
 T = TypeVar("T")
 
 
@@ -131,7 +134,7 @@ class PatientOut(_Out):
 
 
 class AssessmentIn(_In):
-    case: dict[str, Any] = Field(description="case JSON (see `ptplan schema case`)")
+    case: Case = Field(description="case JSON (see `ptplan schema case`)")
 
 
 class AssessmentOut(_Out):
@@ -171,7 +174,9 @@ class PlanOut(_Out):
 
 class MeasureIn(_In):
     name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
-    answers: Annotated[list[float | None], Field(max_length=200)]
+    answers: Annotated[list[float | None], Field(max_length=200)] | Annotated[
+        dict[Annotated[str, Field(max_length=40)], float | None], Field(max_length=200)] = Field(
+        description="item answers in order, or by item id; see `ptplan measure list`")
     taken_on: dt.date
 
 
@@ -180,18 +185,22 @@ class MeasureOut(_Out):
     patient_id: int
     name: str
     taken_on: dt.date
-    answers: list[float | None]
+    answers: list[float | None] | dict[str, float | None]
     result: dict[str, Any]
     score: float | None
     created_at: dt.datetime
 
 
 class SessionIn(_In):
-    performed_on: dt.date
-    completed: bool = True
-    exercises_done: Annotated[int, Field(ge=0, le=100)] | None = None
-    pain_nrs: Annotated[float, Field(ge=0, le=10)] | None = None
-    note: Annotated[str, Field(max_length=2000), AfterValidator(_plain_text)] | None = None
+    """A session as ``ptplan.core.sessions.SessionLog`` records it, optionally linked to a plan."""
+
+    date: dt.date = Field(description="day of the session")
+    exercises: Annotated[list[ExerciseDone], Field(max_length=60)] = Field(
+        default_factory=list, description="exercises done (ids from the plan, with sets/reps/hold if recorded)")
+    pain_before: Annotated[float, Field(ge=0, le=10)] | None = None
+    pain_after: Annotated[float, Field(ge=0, le=10)] | None = None
+    rpe: Annotated[float, Field(ge=0, le=10, description="rating of perceived exertion 0-10")] | None = None
+    notes: Annotated[str, Field(max_length=2000), AfterValidator(_plain_text)] | None = None
     plan_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
 
 
@@ -199,11 +208,12 @@ class SessionOut(_Out):
     id: int
     patient_id: int
     plan_id: int | None
-    performed_on: dt.date
-    completed: bool
-    exercises_done: int | None
-    pain_nrs: float | None
-    note: str | None
+    date: dt.date = Field(validation_alias="performed_on")
+    exercises: list[dict[str, Any]]
+    pain_before: float | None
+    pain_after: float | None
+    rpe: float | None
+    notes: str | None = Field(validation_alias="note")
     created_at: dt.datetime
 
 

@@ -78,15 +78,25 @@ def load_demo(db: Session, today: dt.date | None = None) -> bool:
 
 
 def _history(db: Session, patient, plan, user_id: int, start: dt.date, rng: random.Random) -> None:
-    """Weekly pain ratings falling from about 6 to 3, and sessions on three days a week."""
+    """Weekly pain ratings falling from about 6 to 3, ODI at start and end, sessions on three days a week."""
+    from ptplan.api.engine_bridge import score_measure
+
+    ids = [ex["id"] for comp in plan.plan_json.get("program", {}).get("components", []) for ex in comp.get("exercises", [])]
     for week in range(WEEKS + 1):
         nrs = max(0.0, round(6 - 0.5 * week + rng.uniform(-0.5, 0.5)))
         day = start + dt.timedelta(weeks=week)
-        repo.add_record(db, MeasureResult, patient, user_id, name="nrs", taken_on=day, answers=[nrs],
-                        result={"name": "nrs", "score": nrs}, score=nrs)
+        _measure(db, patient, user_id, "nrs", [nrs], day, score_measure)
+        if week in (0, WEEKS):
+            _measure(db, patient, user_id, "odi", [3 if week == 0 else 1] * 5 + [2] * 5, day, score_measure)
         if week == WEEKS:
             break
         for offset in (0, 2, 4):
-            repo.add_record(db, SessionLog, patient, user_id, plan_id=plan.id,
-                            performed_on=day + dt.timedelta(days=offset), completed=rng.random() > 0.15,
-                            exercises_done=rng.randint(3, 6), pain_nrs=nrs, note=None)
+            done = [{"id": i, "sets": 2} for i in ids[:4]] if rng.random() > 0.15 else []
+            repo.add_record(db, SessionLog, patient, user_id, plan_id=plan.id, performed_on=day + dt.timedelta(days=offset),
+                            exercises=done, pain_before=nrs, pain_after=max(0.0, nrs - 1), rpe=4.0, note=None)
+
+
+def _measure(db: Session, patient, user_id: int, name: str, answers: list, day: dt.date, score_measure) -> None:
+    result = score_measure(name, answers)
+    repo.add_record(db, MeasureResult, patient, user_id, name=name, taken_on=day, answers=answers, result=result,
+                    score=result.get("score"))

@@ -189,7 +189,7 @@ def _event_date(row) -> dt.date:
 def _summary(kind: str, row) -> str:
     return {"assessment": lambda r: f"version {r.version}", "plan": lambda r: f"kb {r.kb_version}, {len(r.edits or [])} edits",
             "measure": lambda r: f"{r.name} {r.score}", "review": lambda r: r.decision,
-            "session": lambda r: f"{'done' if r.completed else 'skipped'}, pain {r.pain_nrs}"}[kind](row)
+            "session": lambda r: f"{len(r.exercises or [])} exercises, pain {r.pain_before}->{r.pain_after}"}[kind](row)
 
 
 # --- audit -------------------------------------------------------------------------------------

@@ -79,17 +79,31 @@ def review_plan(plan_id: IdPath, body: ReviewIn, actor: CurrentActor) -> ReviewO
     """Progress / hold / regress / refer, from the measures and sessions since the plan was made."""
     actor.require("therapist")
     plan = actor.record(Plan, plan_id, "plan_id")
-    measures = actor.db.scalars(repo.records_query(MeasureResult, plan.patient_id, newest_first=False)).all()
-    baseline = {m.name: m.result for m in reversed(measures)}
-    latest = {m.name: m.result for m in measures}
-    sessions = [{"performed_on": s.performed_on.isoformat(), "completed": s.completed, "pain_nrs": s.pain_nrs}
-                for s in actor.db.scalars(repo.records_query(SessionLog, plan.patient_id).limit(200))]
+    baseline, latest = _timepoints(actor.db.scalars(
+        repo.records_query(MeasureResult, plan.patient_id, newest_first=False)).all())
+    sessions = [{"date": s.performed_on.isoformat(), "exercises": s.exercises or [], "pain_before": s.pain_before,
+                 "pain_after": s.pain_after, "rpe": s.rpe}
+                for s in actor.db.scalars(repo.records_query(SessionLog, plan.patient_id).limit(500))]
     result = engine_bridge.review(plan.plan_json, baseline, latest, sessions, lang=body.lang)
     row = repo.add_record(actor.db, ReviewDecision, actor.patient(plan.patient_id), actor.user.id, plan_id=plan.id,
                           decision=str(result.get("decision", "hold"))[:20], detail=result)
     actor.audit("create", "review", row.id, row.patient_id, detail=row.decision)
     actor.db.commit()
     return ReviewOut.model_validate(row)
+
+
+def _timepoints(measures) -> tuple[dict, dict]:
+    """Baseline = each measure's first answers, latest = its most recent, as the progression engine reads them."""
+    if not measures:
+        return {}, {}
+    first: dict[str, MeasureResult] = {}
+    for m in measures:
+        first.setdefault(m.name, m)
+    last = {m.name: m for m in measures}
+    def point(rows: dict) -> dict:
+        return {"date": min(r.taken_on for r in rows.values()).isoformat(),
+                "questionnaires": {n: r.answers for n, r in rows.items()}}
+    return point(first), point(last)
 
 
 @router.get("/patients/{patient_id}/reviews")

@@ -37,7 +37,7 @@ def create_assessment(patient_id: IdPath, body: AssessmentIn, actor: CurrentActo
     actor.require("therapist")
     patient = actor.patient(patient_id)
     try:
-        case = validate_case(body.case)
+        case = validate_case(body.case.model_dump(mode="json", exclude_unset=True))
     except InputError as err:
         raise InputError([Problem(f"case.{p.path}".rstrip("."), p.message, p.code, p.message_ja)
                           for p in err.problems], status=422) from None
@@ -87,11 +87,18 @@ def create_session(patient_id: IdPath, body: SessionIn, actor: CurrentActor) -> 
     if body.plan_id is not None and actor.record(Plan, body.plan_id, "plan_id").patient_id != patient.id:
         raise InputError.single("plan_id", f"plan {body.plan_id} belongs to another patient", "mismatch",
                                 "別の患者のプログラムです", status=422)
-    row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, **body.model_dump())
+    fields = body.model_dump(mode="json", exclude={"date", "notes"})
+    row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, performed_on=body.date, note=body.notes,
+                          **fields)
     actor.audit("create", "session", row.id, patient.id)
     actor.db.commit()
     return SessionOut.model_validate(row)
 
 
 def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    # The case model checks only the YYYY-MM-DD shape; 2026-02-30 must still be refused here.
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InputError.single("case.assessed_on", f"expected a real calendar date YYYY-MM-DD (got {text!r})",
+                                "date", "実在する日付（YYYY-MM-DD）を入力してください", status=422) from None

@@ -1,0 +1,115 @@
+"""Every endpoint × every role × own or other clinic.
+
+Rules the matrix checks: a role that may not use an endpoint gets 403 (before any lookup, so nothing
+leaks); a record of another clinic is 404 for everyone, as if it did not exist; a patient reaches only
+their own record (another patient of the same clinic is 404); nobody without a token gets past 401.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+ALL = ("admin", "therapist", "patient")
+STAFF = ("admin", "therapist")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # {patient} {assessment} {plan} {user} are filled from the target clinic
+    roles: tuple[str, ...]
+    body: dict | None = None
+    ok: int = 200
+    targeted: bool = True  # False: the endpoint is scoped to the caller's clinic, there is no "other" target
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/patients", STAFF, targeted=False),
+    Endpoint("POST", "/patients", STAFF, {"name": "New Patient"}, 201, targeted=False),
+    Endpoint("GET", "/patients/{patient}", ALL),
+    Endpoint("PATCH", "/patients/{patient}", STAFF, {"note": "seen today"}),
+    Endpoint("GET", "/patients/{patient}/timeline", ALL),
+    Endpoint("GET", "/patients/{patient}/assessments", ALL),
+    Endpoint("POST", "/patients/{patient}/assessments", ("therapist",), {"case": {"lang": "ja"}}, 201),
+    Endpoint("GET", "/assessments/{assessment}", ALL),
+    Endpoint("GET", "/patients/{patient}/measures", ALL),
+    Endpoint("POST", "/patients/{patient}/measures", ("therapist", "patient"),
+             {"name": "nrs", "answers": [4], "taken_on": "2026-02-01"}, 201),
+    Endpoint("GET", "/patients/{patient}/sessions", ALL),
+    Endpoint("POST", "/patients/{patient}/sessions", ("therapist", "patient"), {"date": "2026-02-01"}, 201),
+    Endpoint("POST", "/plans", ("therapist",), {"assessment_id": "{assessment}"}, 201),
+    Endpoint("GET", "/plans/{plan}", ALL),
+    Endpoint("GET", "/patients/{patient}/plans", ALL),
+    Endpoint("POST", "/plans/{plan}/edits", ("therapist",), {"op": "note", "path": "", "reason": "tolerates more"},
+             201),
+    Endpoint("POST", "/plans/{plan}/reviews", ("therapist",), {}, 201),
+    Endpoint("GET", "/patients/{patient}/reviews", ALL),
+    Endpoint("GET", "/users", ("admin",), targeted=False),
+    Endpoint("POST", "/users", ("admin",), {"username": "newbie{n}", "password": "long-enough-pw", "role": "therapist"},
+             201, targeted=False),
+    Endpoint("GET", "/users/{user}", ("admin",)),
+    Endpoint("PATCH", "/users/{user}", ("admin",), {"display_name": "Renamed"}),
+    Endpoint("GET", "/audit", ("admin",), targeted=False),
+    Endpoint("GET", "/exports/outcomes.csv", STAFF, targeted=False),
+    Endpoint("GET", "/auth/me", ALL, targeted=False),
+]
+PERSONAS = {"ayako": "admin", "taro": "therapist", "hana": "patient"}  # all of Aoba clinic
+_counter = iter(range(10**6))
+
+
+def _fill(value, ids: dict):
+    if isinstance(value, str):
+        filled = value.format(**ids)
+        return int(filled) if filled.isdigit() and value.startswith("{") else filled
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def _ids(world, clinic: str) -> dict:
+    c = world.clinics[clinic]
+    return {"patient": c.patient_id, "assessment": c.assessment_id, "plan": c.plan_id,
+            "user": c.user_ids["mika" if clinic == "kita" else "taro"], "n": next(_counter)}
+
+
+def _expected(ep: Endpoint, role: str, target: str) -> int:
+    if role not in ep.roles:
+        return 403
+    return ep.ok if target == "own" else 404
+
+
+def _cases():
+    for ep in ENDPOINTS:
+        for who, role in PERSONAS.items():
+            for target in (("own", "other") if ep.targeted else ("own",)):
+                yield pytest.param(ep, who, target, id=f"{ep.method} {ep.path} as {role} {who} on {target} clinic")
+
+
+@pytest.mark.parametrize(("ep", "who", "target"), list(_cases()))
+def test_it_enforces_role_and_clinic_for(world, ep, who, target):
+    ids = _ids(world, "aoba" if target == "own" else "kita")
+    resp = world.client(who).request(ep.method, "/api/v1" + _fill(ep.path, ids), json=_fill(ep.body, ids))
+    assert resp.status_code == _expected(ep, PERSONAS[who], target), resp.text
+    if resp.status_code >= 400:
+        assert resp.json()["error"]["code"] in {"forbidden", "not_found"}
+
+
+@pytest.mark.parametrize("ep", ENDPOINTS, ids=lambda ep: f"{ep.method} {ep.path}")
+def test_it_asks_for_login_without_a_token(world, ep):
+    ids = _ids(world, "aoba")
+    resp = world.client().request(ep.method, "/api/v1" + _fill(ep.path, ids), json=_fill(ep.body, ids))
+    assert resp.status_code == 401
+    assert resp.json()["error"]["code"] == "unauthenticated"
+    assert resp.headers["www-authenticate"] == "Bearer"
+
+
+PATIENT_SCOPED = [ep for ep in ENDPOINTS if ep.path.startswith("/patients/{patient}") and "patient" in ep.roles]
+
+
+@pytest.mark.parametrize("ep", PATIENT_SCOPED, ids=lambda ep: f"{ep.method} {ep.path}")
+def test_it_hides_jun_from_patient_hana_of_the_same_clinic(world, ep):
+    ids = {**_ids(world, "aoba"), "patient": world.clinics["aoba"].other_patient_id}
+    resp = world.client("hana").request(ep.method, "/api/v1" + _fill(ep.path, ids), json=_fill(ep.body, ids))
+    assert resp.status_code == 404
