@@ -147,7 +147,7 @@ def test_it_lets_the_patient_log_sessions_and_see_the_chart_move(browser, live_s
         page.goto(f"{base}/me")
         page.fill("#pain_before", "5")
         page.fill("#pain_after", pain)
-        page.check("#diff-right")
+        page.check("#rpe-4")
         page.click("#save-session")
         page.wait_for_url(re.compile(r"/me/progress"))
         pain_chart = page.locator("svg.chart").first

@@ -26,9 +26,14 @@ def test_it_says_when_there_is_no_data():
 
 
 def test_it_counts_adherence_per_week_against_the_plan():
-    rows = [SimpleNamespace(performed_on=D + dt.timedelta(days=i), completed=c) for i, c in
-            [(0, True), (2, True), (4, False), (7, True)]]
-    assert records.adherence(rows, 3) == [(D, 67.0), (D + dt.timedelta(days=7), 33.0)]
+    plan = {"program": {"components": [{"id": "c", "exercises": [
+        {"id": "bridge", "dose": {"sessions_per_week": 3}}, {"id": "quad_setting", "dose": {"sessions_per_week": 3}}]}]}}
+    done = [(0, ["bridge", "quad_setting"]), (2, ["bridge", "quad_setting"]), (4, []), (7, ["bridge"])]
+    rows = [SimpleNamespace(performed_on=D + dt.timedelta(days=i), exercises=ex, pain_before=None, pain_after=None)
+            for i, ex in done]
+    # week 1: 4 of 6 prescribed exercise-sessions; week 2: 1 of 6
+    assert records.adherence(rows, plan) == [(D, 67), (D + dt.timedelta(days=7), 17)]
+    assert records.adherence(rows, None) == []
 
 
 def test_it_takes_the_mcid_from_the_measures_knowledge_or_the_cited_fallback():

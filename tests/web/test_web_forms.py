@@ -53,8 +53,9 @@ def test_it_shows_validation_errors_beside_their_fields_and_keeps_the_input(ther
     assert 'value="abc"' in _field_block(r.text, "demographics.age")
 
 
-def test_it_saves_an_assessment_and_opens_its_plan(therapist, app):
-    pid = app.state.seeded["patient_id"]
+def test_it_saves_an_assessment_and_opens_its_plan(therapist):
+    r = therapist.post("/patients", data={"name": "Assessed Patient", "csrf_token": _csrf(therapist)}, follow_redirects=False)
+    pid = int(r.headers["location"].rsplit("/", 1)[1])
     r = therapist.post(f"/patients/{pid}/assess", data={
         "csrf_token": _csrf(therapist), "demographics.age": "34", "pain.low_back.nrs": "4", "questionnaires.nrs.0": "4",
         "red_flags.saddle_numbness": "no", "symptoms.worse_sitting": "yes", "symptoms.helps": ["movement", "walking"]},
@@ -111,13 +112,16 @@ def test_it_refuses_a_plan_edit_without_a_reason_next_to_the_form(therapist, app
 def test_it_logs_a_patient_session_and_charts_it(patient_client, app):
     r = patient_client.get("/me")
     assert r.status_code == 200 and "今日の運動" in r.text
+    done = re.findall(r'name="done" value="([a-z0-9_]+)"\s+checked', r.text)
+    assert len(done) == 3  # every exercise of the plan, ticked by default
     r = patient_client.post("/me/sessions", data={"csrf_token": _csrf(patient_client), "performed_on": "2026-11-20",
-                                                  "completed": "yes", "pain_before": "5", "pain_after": "3",
-                                                  "difficulty": "right"}, follow_redirects=False)
+                                                  "done": done[:2], "pain_before": "5", "pain_after": "3", "rpe": "4",
+                                                  "note": "楽にできた"}, follow_redirects=False)
     assert r.status_code == 303
     with app.state.sessions() as db:
         row = db.query(SessionLog).one()
-    assert (row.pain_nrs, row.completed, row.note) == (3.0, True, "pain_before=5; difficulty=right")
+    assert (row.pain_before, row.pain_after, row.rpe, row.note) == (5.0, 3.0, 4.0, "楽にできた")
+    assert [e["id"] for e in row.exercises] == done[:2]
     progress = patient_client.get("/me/progress").text
     assert progress.count('class="dot"') >= 2  # one point on pain, one on adherence
 

@@ -29,7 +29,7 @@ def dynamic_msgids() -> set[str]:
     kb = default_kb()
     ids = {f"answer.{a}" for a in ("yes", "no", "unknown")} | {f"role.{r}" for r in ("admin", "therapist", "patient")}
     ids |= {f"triage.level.{lv}" for lv in ("emergency", "urgent", "routine", "none")}
-    ids |= {f"confidence.{c}" for c in ("high", "moderate", "low")} | {f"difficulty.{d}" for d in ("easy", "right", "hard")}
+    ids |= {f"confidence.{c}" for c in ("high", "moderate", "low")}
     ids |= {f"lens.{lens}" for lens in ("core", "mobility", "movement", "conditioning", "knee", "education")}
     ids |= {f"decision.{d}" for d in ("progress", "hold", "regress", "refer")}
     ids |= {f"dose.label.{k}" for k in ("sets", "reps", "hold_s", "sessions_per_week")}

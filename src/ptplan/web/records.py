@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ptplan.core.kb.loader import default_kb
+from ptplan.core.sessions import SessionLog as CoreSession
+from ptplan.core.sessions import adherence as core_adherence
 from ptplan.store import repositories as repo
 from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision, SessionLog
 from ptplan.web import plan_edits
@@ -80,23 +81,28 @@ def sessions(db: Session, patient_id: int, limit: int = 200) -> list[SessionLog]
     return list(db.scalars(repo.records_query(SessionLog, patient_id, newest_first=False).limit(limit)))
 
 
-def adherence(rows: list[SessionLog], per_week: int) -> list[tuple[dt.date, float]]:
-    """Completed sessions per ISO week as a percentage of the planned sessions (capped at 100)."""
-    done = Counter()
-    for row in rows:
-        if row.completed:
-            monday = row.performed_on - dt.timedelta(days=row.performed_on.weekday())
-            done[monday] += 1
-    return [(week, min(100.0, round(100 * n / max(per_week, 1)))) for week, n in sorted(done.items())]
+def adherence(rows: list[SessionLog], plan: dict | None) -> list[tuple[dt.date, float]]:
+    """Per ISO week with sessions: exercises done / prescribed over that week, as a percentage
+    (``ptplan.core.sessions.adherence``, sessions_per_week from each exercise's dose)."""
+    if not plan or not rows:
+        return []
+    logs = [CoreSession(date=r.performed_on, exercises=r.exercises or [], pain_before=r.pain_before,
+                        pain_after=r.pain_after) for r in rows]
+    weeks = sorted({r.performed_on - dt.timedelta(days=r.performed_on.weekday()) for r in rows})
+    out = []
+    for monday in weeks:
+        overall = core_adherence(plan, logs, start=monday, end=monday + dt.timedelta(days=6))["overall"]
+        if overall is not None:
+            out.append((monday, round(100 * overall)))
+    return out
 
 
 def charts(db: Session, patient_id: int, _, with_measures: bool = True) -> list[Chart]:
     rows = sessions(db, patient_id)
     _row, plan = current_plan(db, patient_id)
-    per_week = ((plan or {}).get("program", {}).get("schedule") or {}).get("sessions_per_week") or 3
     out = [Chart(_("chart.session_pain"), "NRS", 0, 10,
-                 [(r.performed_on, r.pain_nrs) for r in rows if r.pain_nrs is not None], *_mcid_args("nrs", _)),
-           Chart(_("chart.adherence"), "%", 0, 100, adherence(rows, int(per_week)), higher_worse=False)]
+                 [(r.performed_on, r.pain_after) for r in rows if r.pain_after is not None], *_mcid_args("nrs", _)),
+           Chart(_("chart.adherence"), "%", 0, 100, adherence(rows, plan), higher_worse=False)]
     if not with_measures:
         return out
     series = measure_series(db, patient_id)

@@ -18,7 +18,7 @@ from ptplan.web import charts, records
 from ptplan.web.base import checked_form, page
 
 router = APIRouter()
-DIFFICULTY = ("easy", "right", "hard")
+RPE = tuple(range(11))  # how hard it felt, 0-10 (the core's ``rpe``)
 
 
 def _me(request: Request, db):
@@ -29,7 +29,7 @@ def _me(request: Request, db):
 def _home(p, db, patient, values: dict, errors: dict, status: int = 200, saved: bool = False):
     row, plan = records.current_plan(db, patient.id)
     return p.render("me.html", status=status, patient=patient, plan=plan, row=row, values=values, errors=errors,
-                    saved=saved, difficulty=DIFFICULTY, figure=illustration)
+                    saved=saved, rpe_scale=RPE, figure=illustration)
 
 
 def illustration(exercise_id: str) -> Markup | None:
@@ -44,7 +44,7 @@ def illustration(exercise_id: str) -> Markup | None:
 @router.get("/me")
 def today(request: Request, db: SessionDep):
     p, patient = _me(request, db)
-    return _home(p, db, patient, {"performed_on": dt.date.today().isoformat()}, {},
+    return _home(p, db, patient, {"performed_on": dt.date.today().isoformat(), "done": None}, {},
                  saved=request.query_params.get("saved") == "1")
 
 
@@ -52,25 +52,20 @@ def today(request: Request, db: SessionDep):
 async def log_session(request: Request, db: SessionDep):
     p, patient = _me(request, db)
     form = await checked_form(request, p)
-    values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "completed", "pain_before", "pain_after",
-                                                            "difficulty", "note")}
+    values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "pain_before", "pain_after", "rpe", "note")}
+    values["done"] = form.getlist("done")
     errors: dict[str, list[str]] = {}
-    before = _pain(values["pain_before"], "pain_before", errors, p)
-    after = _pain(values["pain_after"], "pain_after", errors, p)
-    if values["difficulty"] and values["difficulty"] not in DIFFICULTY:
-        errors["difficulty"] = [p._("error.choose_one")]
-    row, _plan = records.current_plan(db, patient.id)
-    note = "; ".join(x for x in (f"pain_before={before:g}" if before is not None else "",
-                                 f"difficulty={values['difficulty']}" if values["difficulty"] else "",
-                                 values["note"]) if x)
+    numbers = {key: _pain(values[key], key, errors, p) for key in ("pain_before", "pain_after", "rpe")}
+    row, plan = records.current_plan(db, patient.id)
+    in_plan = {ex["id"] for c in (plan or {}).get("program", {}).get("components", []) for ex in c.get("exercises", [])}
     body = None
     try:
-        body = SessionIn(performed_on=values["performed_on"] or dt.date.today().isoformat(),
-                         completed=values["completed"] != "no", pain_nrs=after, note=note or None,
-                         plan_id=row.id if row else None)
+        body = SessionIn(date=values["performed_on"] or dt.date.today().isoformat(),
+                         exercises=[{"id": e} for e in values["done"] if e in in_plan], notes=values["note"] or None,
+                         plan_id=row.id if row else None, **numbers)
     except ValidationError as exc:
         for e in exc.errors():
-            key = {"pain_nrs": "pain_after"}.get(str(e["loc"][0]), str(e["loc"][0]))
+            key = {"date": "performed_on", "notes": "note", "exercises": "done"}.get(str(e["loc"][0]), "")
             errors.setdefault(key, []).append(p._("error.bad_value"))
     if errors:
         return _home(p, db, patient, values, errors, status=422)
