@@ -21,7 +21,8 @@ venv: $(VENV)/.installed-$(EXTRAS)
 run: EXTRAS = server,render
 run: venv
 	$(BIN)/ptplan kb validate
-	$(BIN)/ptplan case check examples/01_hamstring_office_worker.yaml
+	$(BIN)/ptplan demo
+	$(BIN)/ptplan serve
 
 lint: venv
 	$(BIN)/ruff check src tests bench
@@ -31,6 +32,8 @@ test: venv lint
 
 bench: venv
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/db.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

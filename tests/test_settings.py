@@ -30,3 +30,12 @@ def test_it_documents_every_setting():
 
 def test_it_uses_sqlite_in_the_data_dir_unless_a_url_is_given(tmp_path):
     assert Settings(data_dir=tmp_path, database_url=None).sqlalchemy_url() == f"sqlite:///{tmp_path}/ptplan.sqlite3"
+
+
+def test_it_names_a_bad_environment_variable(monkeypatch):
+    from ptplan.settings import load_settings
+
+    monkeypatch.setenv("PTPLAN_PORT", "99999")
+    with pytest.raises(PtplanError) as exc:
+        load_settings()
+    assert exc.value.problems[0].path == "PTPLAN_PORT"

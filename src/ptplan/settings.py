@@ -12,10 +12,10 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ptplan.errors import PtplanError
+from ptplan.errors import InputError, Problem, PtplanError
 
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "changeme", "secret", "dev", "development", "test", "xxx"}
 SECRET_FILE = "secret_key"
@@ -67,6 +67,15 @@ class Settings(BaseSettings):
                                      f"before serving on {self.host}", "insecure_secret",
                                      f"{self.host} で公開する前に 16 文字以上のランダムな秘密鍵を設定してください")
         return self.model_copy(update={"secret_key": persisted_secret(self.data_dir)})
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment (and overrides), or one InputError naming each bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise InputError([Problem(f"PTPLAN_{str(e['loc'][0]).upper()}" if e["loc"] else "settings", e["msg"],
+                                  e["type"], f"設定値が正しくありません: {e['msg']}") for e in exc.errors()]) from None
 
 
 def is_loopback_host(host: str) -> bool:

@@ -94,3 +94,10 @@ def test_it_lets_admin_ayako_create_a_patient_login_only_for_her_clinic(sqlite_w
     assert ayako.post("/api/v1/users", json=body).status_code == 201
     assert ayako.post("/api/v1/users", json={**body, "username": "sora2", "patient_id": sora}).status_code == 404
     assert _login(_browser(sqlite_world), "jun", "long-enough-pw").json()["user"]["patient_id"] == jun
+
+
+def test_it_accepts_the_csrf_token_as_a_form_field(sqlite_world):
+    browser = _browser(sqlite_world)
+    csrf = _login(browser, "taro").json()["csrf_token"]
+    assert browser.post("/api/v1/auth/logout", data={"csrf_token": "wrong"}).status_code == 403
+    assert browser.post("/api/v1/auth/logout", data={"csrf_token": csrf}).status_code == 204

@@ -55,7 +55,8 @@ ENDPOINTS = [
     Endpoint("GET", "/exports/outcomes.csv", STAFF, targeted=False),
     Endpoint("GET", "/auth/me", ALL, targeted=False),
 ]
-PERSONAS = {"ayako": "admin", "taro": "therapist", "hana": "patient"}  # all of Aoba clinic
+PERSONAS = {"ayako": "admin", "taro": "therapist", "hana": "patient",  # Aoba clinic
+            "kenji": "admin", "mika": "therapist", "sora": "patient"}  # Kita clinic
 _counter = iter(range(10**6))
 
 
@@ -89,7 +90,8 @@ def _cases():
 
 @pytest.mark.parametrize(("ep", "who", "target"), list(_cases()))
 def test_it_enforces_role_and_clinic_for(world, ep, who, target):
-    ids = _ids(world, "aoba" if target == "own" else "kita")
+    home = world.clinic_of[who]
+    ids = _ids(world, home if target == "own" else ({"aoba", "kita"} - {home}).pop())
     resp = world.client(who).request(ep.method, "/api/v1" + _fill(ep.path, ids), json=_fill(ep.body, ids))
     assert resp.status_code == _expected(ep, PERSONAS[who], target), resp.text
     if resp.status_code >= 400:

@@ -102,3 +102,13 @@ def test_it_names_an_unknown_measure(world):
     resp = world.client("taro").post(f"/api/v1/patients/{hana}/measures",
                                      json={"name": "made_up", "answers": [1], "taken_on": "2026-02-01"})
     assert resp.status_code == 422 and _problems(resp)[0]["field"] == "name"
+
+
+def test_it_names_a_test_id_the_knowledge_base_does_not_know(world):
+    hana = world.clinics["aoba"].patient_id
+    case = {"tests": {"made_up_test": {"value": 1}}}
+    preview = world.client().post("/api/v1/plans:preview", json=case)
+    stored = world.client("taro").post(f"/api/v1/patients/{hana}/assessments", json={"case": case})
+    assert preview.status_code == stored.status_code == 422
+    assert _problems(preview)[0]["field"].startswith("tests.made_up_test")
+    assert _problems(stored)[0]["field"].startswith("case.tests.made_up_test")

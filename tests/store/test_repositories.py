@@ -71,3 +71,13 @@ def test_it_orders_a_timeline_newest_first(db):
         repo.add_record(db, SessionLog, hana, None, performed_on=dt.date(2026, 1, day), exercises=[])
     events = repo.timeline(db, hana.id, limit=10)
     assert [e["on"].day for e in events] == [3, 2, 1]
+
+
+def test_it_counts_the_unfiltered_patient_list_from_the_clinic_counter(db):
+    aoba, kita = repo.get_or_create_clinic(db, "Aoba"), repo.get_or_create_clinic(db, "Kita")
+    for i in range(3):
+        repo.create_patient(db, aoba.id, name=f"A{i}")
+    repo.create_patient(db, kita.id, name="K")
+    rows, total = repo.list_patients(db, aoba.id, None, limit=2, offset=0)
+    assert (len(rows), total) == (2, 3)
+    assert repo.list_patients(db, aoba.id, "A1", limit=2, offset=0)[1] == 1

@@ -10,7 +10,7 @@ from ptplan import __version__, web
 from ptplan.api import errors, limits
 from ptplan.api.routers import ROUTERS
 from ptplan.api.security import LoginThrottle
-from ptplan.settings import Settings
+from ptplan.settings import Settings, load_settings
 from ptplan.store.db import make_engine, session_factory, upgrade
 
 API_PREFIX = "/api/v1"
@@ -18,7 +18,7 @@ API_PREFIX = "/api/v1"
 
 def create_app(settings: Settings | None = None, engine=None, migrate: bool = True) -> FastAPI:
     """The ASGI app. ``engine`` may be passed by tests; otherwise one is made from the settings."""
-    settings = (settings or Settings()).resolved()
+    settings = (settings or load_settings()).resolved()
     engine = engine or make_engine(settings.sqlalchemy_url(), settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)

@@ -11,9 +11,11 @@ import sys
 import typer
 
 from ptplan.cli import case as case_cmd
+from ptplan.cli import check as check_cmd
 from ptplan.cli import db as db_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import measure as measure_cmd
+from ptplan.cli import plan as plan_cmd
 from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
 from ptplan.cli import server as server_cmd
@@ -25,6 +27,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
+app.command("plan")(plan_cmd.plan)
+app.command("check")(check_cmd.check)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
 app.command("serve")(server_cmd.serve)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from ptplan.settings import Settings
+from ptplan.settings import load_settings
 from ptplan.store import db as store_db
 
 app = typer.Typer(no_args_is_help=True, help="Database: migrations.")
 
 
 def engine_from_settings():
-    settings = Settings()
+    settings = load_settings()
     return store_db.make_engine(settings.sqlalchemy_url(), settings.sqlite_synchronous)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ptplan.settings import Settings
+from ptplan.settings import load_settings
 
 
 def serve(host: str = typer.Option(None, "--host", help="bind address (default 127.0.0.1; PTPLAN_HOST)"),
@@ -15,7 +15,7 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
     from ptplan.api import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    settings = Settings(**overrides).resolved()
+    settings = load_settings(**overrides).resolved()
     app = create_app(settings)
     typer.echo(f"ptplan: http://{settings.host}:{settings.port}/  (API docs: /docs)  "
                f"database: {app.state.engine.url.render_as_string()}")

@@ -70,7 +70,7 @@ def load_demo(db: Session, today: dt.date | None = None) -> bool:
         assessment = repo.add_assessment(db, patient, case.model_dump(mode="json", exclude_none=True), start,
                                          therapist.id)
         plan_json = make_plan(case, lang="ja")
-        plan = repo.add_record(db, Plan, patient, therapist.id, assessment_id=assessment.id,
+        plan = repo.add_record(db, Plan, patient, therapist.id, assessment_id=assessment.id, created_at=_at(start),
                                kb_version=str(plan_json.get("kb_version", "")), lang="ja", plan_json=plan_json, edits=[])
         _history(db, patient, plan, therapist.id, start, rng)
     db.flush()
@@ -91,7 +91,7 @@ def _history(db: Session, patient, plan, user_id: int, start: dt.date, rng: rand
         if week == WEEKS:
             break
         for offset in (0, 2, 4):
-            done = [{"id": i, "sets": 2} for i in ids[:4]] if rng.random() > 0.15 else []
+            done = [{"id": i, "sets": 2} for i in ids] if rng.random() > 0.15 else []
             repo.add_record(db, SessionLog, patient, user_id, plan_id=plan.id, performed_on=day + dt.timedelta(days=offset),
                             exercises=done, pain_before=nrs, pain_after=max(0.0, nrs - 1), rpe=4.0, note=None)
 
@@ -100,3 +100,7 @@ def _measure(db: Session, patient, user_id: int, name: str, answers: list, day: 
     result = score_measure(name, answers)
     repo.add_record(db, MeasureResult, patient, user_id, name=name, taken_on=day, answers=answers, result=result,
                     score=result.get("score"))
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)

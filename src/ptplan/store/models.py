@@ -61,12 +61,14 @@ class Clinic(Base):
     __tablename__ = "clinics"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Kept in step with inserts (patients are never deleted) so the unfiltered list total costs no count(*).
+    patient_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Patient(Base):
     __tablename__ = "patients"
-    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name"),)
+    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name", "id"),)  # covers ORDER BY name, id
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(200))

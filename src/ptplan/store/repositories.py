@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ptplan.errors import InputError, NotFoundError
@@ -122,8 +122,17 @@ def get_patient(db: Session, clinic_id: int, patient_id: int) -> Patient:
 def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
     patient = Patient(clinic_id=clinic_id, **fields)
     db.add(patient)
+    db.execute(update(Clinic).where(Clinic.id == clinic_id).values(patient_count=Clinic.patient_count + 1))
     db.flush()
     return patient
+
+
+def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
+    """A page of the clinic's patients by name; the total of the unfiltered list comes from the counter."""
+    if q:
+        return page(db, patients_query(clinic_id, q), limit, offset)
+    rows = db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all()
+    return rows, int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
 
 
 # --- patient records ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Search = Annotated[str | None, Query(max_length=100, description="part of the pa
 @router.get("")
 def list_patients(actor: CurrentActor, page: PageDep, q: Search = None) -> PageOf[PatientOut]:
     actor.require("admin", "therapist")
-    rows, total = repo.page(actor.db, repo.patients_query(actor.clinic_id, q), page.limit, page.offset)
+    rows, total = repo.list_patients(actor.db, actor.clinic_id, q, page.limit, page.offset)
     actor.audit("list", "patient", detail=f"q={q!r} returned {len(rows)} of {total}")
     actor.db.commit()
     return PageOf[PatientOut](items=[PatientOut.model_validate(r) for r in rows], total=total,

@@ -1,7 +1,7 @@
 """Stateless plan preview: case JSON in, plan JSON out. Nothing is stored, so nothing is audited.
 
 The case is parsed by the core's Case model (so its schema is in the OpenAPI document), then checked
-against the knowledge base by the same service every adapter uses.
+against the knowledge base and planned by the same core functions every adapter uses.
 """
 
 from typing import Annotated, Any
@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Query
 from ptplan.api import engine_bridge
 from ptplan.api.schemas import Lang
 from ptplan.core.case import Case
-from ptplan.errors import PtplanError
 
 router = APIRouter(tags=["plans"])
 
@@ -19,10 +18,6 @@ router = APIRouter(tags=["plans"])
 @router.post("/plans:preview")
 def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")],
             lang: Annotated[Lang, Query(description="language of the plan texts")] = "ja") -> dict[str, Any]:
-    try:
-        return engine_bridge.plan_from_data(case.model_dump(mode="json", exclude_unset=True), lang=lang)
-    except PtplanError as err:
-        # Validation problems of the case are input errors of this request: 422 like any other field.
-        raise PtplanError(list(err.problems), status=422 if err.status == 400 else err.status) from None
+    return engine_bridge.plan_from_case(case, lang=lang)
 
 

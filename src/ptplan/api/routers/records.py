@@ -11,8 +11,7 @@ from fastapi import APIRouter
 from ptplan.api import engine_bridge
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
 from ptplan.api.schemas import AssessmentIn, AssessmentOut, MeasureIn, MeasureOut, PageOf, SessionIn, SessionOut
-from ptplan.core.case_io import validate_case
-from ptplan.errors import InputError, Problem
+from ptplan.errors import InputError
 from ptplan.store import repositories as repo
 from ptplan.store.models import Assessment, MeasureResult, Plan, SessionLog
 
@@ -36,11 +35,7 @@ def list_assessments(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> 
 def create_assessment(patient_id: IdPath, body: AssessmentIn, actor: CurrentActor) -> AssessmentOut:
     actor.require("therapist")
     patient = actor.patient(patient_id)
-    try:
-        case = validate_case(body.case.model_dump(mode="json", exclude_unset=True))
-    except InputError as err:
-        raise InputError([Problem(f"case.{p.path}".rstrip("."), p.message, p.code, p.message_ja)
-                          for p in err.problems], status=422) from None
+    case = engine_bridge.check_case(body.case, prefix="case.")
     row = repo.add_assessment(actor.db, patient, case.model_dump(mode="json", exclude_none=True),
                               _date(case.assessed_on), actor.user.id)
     actor.audit("create", "assessment", row.id, patient.id, detail=f"version {row.version}")

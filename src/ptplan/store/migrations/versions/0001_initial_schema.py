@@ -69,6 +69,7 @@ def upgrade() -> None:
     op.create_table('clinics',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('patient_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clinics')),
     sa.UniqueConstraint('name', name=op.f('uq_clinics_name'))
@@ -85,7 +86,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patients'))
     )
     with op.batch_alter_table('patients', schema=None) as batch_op:
-        batch_op.create_index('ix_patients_clinic_name', ['clinic_id', 'name'], unique=False)
+        batch_op.create_index('ix_patients_clinic_name', ['clinic_id', 'name', 'id'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,30 @@
+"""``ptplan db upgrade`` and ``ptplan user create`` against a SQLite file in a temporary data dir."""
+
+from typer.testing import CliRunner
+
+from ptplan.cli import app
+
+
+def _run(tmp_path, *args, **env):
+    return CliRunner().invoke(app, list(args), env={"PTPLAN_DATA_DIR": str(tmp_path), "PTPLAN_DATABASE_URL": "", **env})
+
+
+def test_it_upgrades_the_database_to_head(tmp_path):
+    result = _run(tmp_path, "db", "upgrade")
+    assert result.exit_code == 0 and "revision 0001" in result.output
+    assert (tmp_path / "ptplan.sqlite3").exists()
+    assert _run(tmp_path, "db", "current").output.strip() == "0001"
+
+
+def test_it_creates_a_user_in_a_new_clinic(tmp_path):
+    result = _run(tmp_path, "user", "create", "ayako", "--role", "admin", "--clinic", "Aoba",
+                  PTPLAN_NEW_PASSWORD="long-enough-pw")
+    assert result.exit_code == 0, result.output
+    assert "ayako (admin) in clinic Aoba" in result.output
+
+
+def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):
+    result = _run(tmp_path, "user", "create", "hana", "--role", "patient", "--clinic", "Aoba",
+                  PTPLAN_NEW_PASSWORD="long-enough-pw")
+    assert result.exit_code != 0
+    assert "patient_id" in str(result.exception) or "patient_id" in result.output
