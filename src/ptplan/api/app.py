@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 
-from ptplan import __version__
+from ptplan import __version__, web
 from ptplan.api import errors, limits
 from ptplan.api.routers import ROUTERS
 from ptplan.api.security import LoginThrottle
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    web.mount(app)  # the web pages (issue 7); their "/" comes before the redirect below
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     app.openapi = lambda: _openapi(app)
     app.add_middleware(limits.BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -1,0 +1,275 @@
+"""The assessment form: built from the knowledge base, read back into a case, errors mapped to fields.
+
+Field names are the case's own dotted paths (``demographics.age``, ``tests.passive_slr.left``,
+``red_flags.saddle_numbness``) so an ``InputError`` problem path names its input directly. Two
+exceptions are translated both ways: pain sites (``pain.knee.nrs`` ↔ ``pain.<index>.nrs``) and
+questionnaire items (``questionnaires.odi.3`` ↔ the list position 3, counted from 0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ptplan.core.case_io import validate_case
+from ptplan.core.kb.loader import default_kb
+from ptplan.errors import InputError, Problem
+
+PAIN_SITES = ("low_back", "knee", "buttock", "thigh", "leg")
+TASKS = ("squat", "forward_bend", "gait", "single_leg_stance")
+YES_NO = ("yes", "no")
+# Item counts and ranges, used only while the measures knowledge (kb kind "measures") is not on main.
+FALLBACK_QUESTIONNAIRES = {"nrs": (1, 0, 10), "odi": (10, 0, 5), "rmdq": (24, 0, 1), "start_back": (9, 0, 1)}
+QUESTIONNAIRES = ("nrs", "odi", "rmdq", "start_back", "koos12")
+OPTIONS = {
+    "sex": ("female", "male", "other"), "side": ("left", "right", "both"),
+    "onset_order": ("back_first", "knee_first", "together", "unknown"),
+    "onset_trigger": ("none", "minor_strain", "lifting", "fall", "sport", "major_trauma", "unknown"),
+    "directional_preference": ("unknown", "none", "flexion", "extension"), "irritability": ("low", "moderate", "high"),
+    "level": ("sedentary", "light", "moderate", "active"),
+    "occupation": ("desk", "standing", "manual", "driving", "homemaker", "retired", "student", "other"),
+    "helps": ("heat", "cold", "rest", "movement", "walking", "lying", "sitting"),
+}
+SYMPTOMS = ("worse_sitting", "worse_standing", "worse_walking", "worse_bending", "worse_extension", "worse_stairs",
+            "eases_with_movement", "morning_stiffness_back", "morning_stiffness_knee", "night_pain", "numbness",
+            "numbness_below_knee", "knee_swelling", "knee_giving_way")
+INTEGER_FIELDS = {"demographics.age", "history.previous_episodes", "activity.exercise_days_per_week"}
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # number | select | yesno | radio3 | checks | text | textarea
+    label: str  # a msgid, or a ready text when ``label_is_text``
+    options: tuple = ()
+    unit: str = ""
+    lo: float | None = None
+    hi: float | None = None
+    label_is_text: bool = False
+    help: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    fields: list[Field] = field(default_factory=list)
+    groups: list = field(default_factory=list)  # (title Text, procedure Text | None, [Field]) per test / question group
+
+
+def interview_fields() -> list[Field]:
+    f = [Field("demographics.age", "number", "f.age", unit="years", lo=10, hi=110),
+         Field("demographics.sex", "select", "f.sex", OPTIONS["sex"]),
+         Field("demographics.height_cm", "number", "f.height", unit="cm", lo=100, hi=230),
+         Field("demographics.weight_kg", "number", "f.weight", unit="kg", lo=25, hi=300)]
+    for site in ("low_back", "knee"):
+        f += [Field(f"pain.{site}.nrs", "number", f"f.pain_{site}", unit="0-10", lo=0, hi=10),
+              Field(f"pain.{site}.nrs_worst", "number", f"f.pain_{site}_worst", unit="0-10", lo=0, hi=10)]
+    f += [Field("pain.knee.side", "select", "f.knee_side", OPTIONS["side"]),
+          Field("history.back_duration_weeks", "number", "f.back_weeks", unit="weeks", lo=0, hi=5200),
+          Field("history.knee_duration_weeks", "number", "f.knee_weeks", unit="weeks", lo=0, hi=5200),
+          Field("history.onset_order", "select", "f.onset_order", OPTIONS["onset_order"]),
+          Field("history.onset_trigger", "select", "f.onset_trigger", OPTIONS["onset_trigger"]),
+          Field("history.previous_episodes", "number", "f.previous_episodes", lo=0, hi=100)]
+    f += [Field(f"symptoms.{s}", "yesno", f"f.{s}", YES_NO) for s in SYMPTOMS]
+    f += [Field("symptoms.directional_preference", "select", "f.directional_preference", OPTIONS["directional_preference"]),
+          Field("symptoms.irritability", "select", "f.irritability", OPTIONS["irritability"]),
+          Field("symptoms.helps", "checks", "f.helps", OPTIONS["helps"]),
+          Field("activity.level", "select", "f.activity_level", OPTIONS["level"]),
+          Field("activity.occupation", "select", "f.occupation", OPTIONS["occupation"]),
+          Field("activity.sitting_hours_per_day", "number", "f.sitting_hours", unit="h", lo=0, hi=24),
+          Field("activity.exercise_days_per_week", "number", "f.exercise_days", lo=0, hi=7),
+          Field("activity.can_get_to_floor", "yesno", "f.can_get_to_floor", YES_NO),
+          Field("goals", "textarea", "f.goals")]
+    return f
+
+
+def red_flag_groups(kb, self_check_only: bool = False) -> list:
+    """Red-flag questions grouped by region: the patient's wording on the self-check, the clinician's otherwise."""
+    groups: dict[str, list[Field]] = {}
+    for q in kb.red_flag_questions.values():
+        if self_check_only and not q.self_check:
+            continue
+        label = q.text if self_check_only else q.clinician
+        groups.setdefault(q.region, []).append(
+            Field(f"red_flags.{q.id}", "radio3", label, ("yes", "no", "unknown"), label_is_text=True))
+    return [(f"region.{region}", None, fields) for region, fields in groups.items()]
+
+
+def questionnaire_groups(kb) -> list:
+    out = []
+    measures = kb.kind("measures")
+    for name in QUESTIONNAIRES:
+        entry = measures.get(name)
+        if entry is not None:
+            items = list(entry.items)
+            lo, hi = entry.item_min, entry.item_max
+            fields = [Field(f"questionnaires.{name}.{i}", "number", item, lo=lo, hi=hi, label_is_text=True)
+                      for i, item in enumerate(items)]
+            out.append((entry.name, None, fields))
+        elif name in FALLBACK_QUESTIONNAIRES:
+            n, lo, hi = FALLBACK_QUESTIONNAIRES[name]
+            fields = [Field(f"questionnaires.{name}.{i}", "number", str(i + 1), lo=lo, hi=hi, label_is_text=True)
+                      for i in range(n)]
+            out.append((name.upper(), None, fields))
+    return out
+
+
+def test_fields(test) -> list[Field]:
+    rec, base = test.record, f"tests.{test.id}"
+    if rec.kind == "positive":
+        return [Field(f"{base}.positive", "yesno", "f.result", YES_NO)]
+    if rec.kind == "checklist":
+        return [Field(f"{base}.observations", "checks", "f.observations", tuple(rec.choices))]
+    if rec.sided:
+        return [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=rec.min, hi=rec.max)
+                for side in ("left", "right")]
+    return [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=rec.min, hi=rec.max)]
+
+
+def sections(kb=None) -> list[Section]:
+    kb = kb or default_kb()
+    tests = [t for t in kb.tests.values() if not t.id.endswith("_observation")]
+    movement = []
+    for task in TASKS:
+        obs = kb.tests.get(f"{task}_observation")
+        if obs is not None:
+            movement.append((obs.name, obs.procedure, [Field(f"movement.{task}.observations", "checks", "f.observations",
+                                                              tuple(obs.record.choices))]))
+    return [Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb)),
+            Section("questionnaires", "sec.questionnaires", [], questionnaire_groups(kb)),
+            Section("tests", "sec.tests", [], [(t.name, t.procedure, test_fields(t)) for t in tests]),
+            Section("movement", "sec.movement", [], movement)]
+
+
+def all_fields(secs: list[Section]) -> dict[str, Field]:
+    out = {}
+    for sec in secs:
+        for f in sec.fields:
+            out[f.name] = f
+        for _title, _proc, fields in sec.groups:
+            for f in fields:
+                out[f.name] = f
+    return out
+
+
+# --- reading the posted form -----------------------------------------------------------------
+
+def _number(raw: str, name: str, problems: list[Problem]) -> float | int | None:
+    raw = raw.strip().replace(",", ".").replace("，", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(Problem(name, f"expected a number, got {raw!r}", "not_a_number",
+                                f"数値を入力してください（入力: {raw}）"))
+        return None
+    return int(value) if name in INTEGER_FIELDS and value.is_integer() else value
+
+
+def _put(data: dict, path: str, value) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+    data[parts[-1]] = value
+
+
+def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
+    """The case dict from a posted form plus the problems found while reading it (bad numbers)."""
+    data: dict = {}
+    problems: list[Problem] = []
+    for name, f in fields.items():
+        if f.kind == "checks":
+            values = [v for v in form.getlist(name) if v in f.options]
+            if values:
+                _put(data, name, values)
+            continue
+        raw = str(form.get(name) or "").strip()
+        if not raw:
+            continue
+        if f.kind == "number":
+            value = _number(raw, name, problems)
+        elif f.kind == "yesno":
+            value = {"yes": True, "no": False}.get(raw)
+        elif f.kind == "textarea":
+            value = [line.strip() for line in raw.splitlines() if line.strip()][:10]
+        else:
+            value = raw
+        if value is not None:
+            _put(data, name, value)
+    sizes = {}
+    for name in fields:
+        if name.startswith("questionnaires."):
+            measure = name.split(".")[1]
+            sizes[measure] = sizes.get(measure, 0) + 1
+    return _to_case(data, sizes), problems
+
+
+def _to_case(data: dict, sizes: dict[str, int]) -> dict:
+    pain = data.pop("pain", {})
+    data["pain"] = [{"site": site, **pain[site]} for site in PAIN_SITES if pain.get(site)]
+    quest = data.pop("questionnaires", {})
+    data["questionnaires"] = {}
+    for name, items in quest.items():
+        # every item of the questionnaire, unanswered ones as None (the scorers apply their missing-item rules)
+        size = max(1 + max(int(i) for i in items), sizes.get(name, 0))
+        data["questionnaires"][name] = [items.get(str(i)) for i in range(size)]
+    return data
+
+
+def field_path(problem_path: str, case: dict) -> str:
+    """The form field a problem path from ``validate_case`` belongs to."""
+    path = re.sub(r"\[(\d+)\]", r".\1", problem_path)
+    m = re.match(r"pain\.(\d+)(\..*)?$", path)
+    if m and int(m.group(1)) < len(case.get("pain", [])):
+        return f"pain.{case['pain'][int(m.group(1))]['site']}{m.group(2) or ''}"
+    m = re.match(r"(tests\.\w+|movement\.\w+)\.observations\.\d+$", path)
+    return f"{m.group(1)}.observations" if m else path
+
+
+def validate(form, fields: dict[str, Field]) -> tuple[dict, dict[str, list[Problem]]]:
+    """(case dict, problems by field name); problems that match no field are under ""."""
+    case, problems = read_form(form, fields)
+    try:
+        validate_case(case)  # fields that were not numbers are left out, so the rest is still checked
+    except InputError as err:
+        problems += list(err.problems)
+    by_field: dict[str, list[Problem]] = {}
+    for pr in problems:
+        name = field_path(pr.path, case)
+        if name not in fields:
+            name = _closest(name, fields)
+        by_field.setdefault(name, []).append(pr)
+    return case, by_field
+
+
+def _closest(name: str, fields: dict[str, Field]) -> str:
+    # "tests.aslr" (a whole-test problem) belongs to the test's first field.
+    return next((f for f in fields if f.startswith(name + ".")), "")
+
+
+def to_form(case: dict) -> dict[str, object]:
+    """Form values (field name -> str or list) from a stored case: used for follow-up assessments."""
+    values: dict[str, object] = {}
+
+    def walk(prefix: str, node) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(node, bool):
+            values[prefix] = "yes" if node else "no"
+        elif isinstance(node, list) and prefix.startswith("questionnaires."):
+            for i, v in enumerate(node):
+                if v is not None:
+                    values[f"{prefix}.{i}"] = f"{v:g}"
+        elif isinstance(node, list):
+            values[prefix] = "\n".join(node) if prefix == "goals" else list(node)
+        elif node is not None:
+            values[prefix] = f"{node:g}" if isinstance(node, float) else str(node)
+
+    rest = {k: v for k, v in case.items() if k != "pain"}
+    walk("", rest)
+    for p in case.get("pain", []):
+        walk(f"pain.{p['site']}", {k: v for k, v in p.items() if k != "site"})
+    return values
