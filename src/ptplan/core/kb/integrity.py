@@ -30,6 +30,7 @@ def check(kb) -> list[Problem]:
             problems += _check_conditions(kb, entry, where)
     problems += _check_exercises(kb)
     problems += _check_tests(kb)
+    problems += _check_illustrations(kb)
     return problems
 
 
@@ -112,4 +113,25 @@ def _check_tests(kb) -> list[Problem]:
         for i, n in enumerate(test.norms):
             if n.age_min > n.age_max:
                 out.append(Problem(f"{where}.norms[{i}]", "age_min is above age_max", "range"))
+    return out
+
+
+def _check_illustrations(kb) -> list[Problem]:
+    """Every exercise has a picture, every picture belongs to an exercise and names known poses."""
+    out = []
+    pictures, poses = kb.kind("illustrations"), kb.kind("poses")
+    for eid in kb.exercises:
+        if eid not in pictures:
+            out.append(Problem(f"illustrations ({eid})", f"exercise '{eid}' has no illustration keyframes",
+                               "missing_illustration"))
+    for iid, pic in pictures.items():
+        where = f"{kb.sources[('illustrations', iid)]} ({iid})"
+        if iid not in kb.exercises:
+            out.append(Problem(where, f"unknown exercise '{iid}'", "dangling_id"))
+        for name in ("start", "end"):
+            frame = getattr(pic, name)
+            if frame.pose not in poses:
+                out.append(Problem(f"{where}.{name}.pose", f"unknown pose '{frame.pose}'", "dangling_id"))
+        if pic.start == pic.end:
+            out.append(Problem(where, "start and end keyframes are identical", "still_picture"))
     return out
