@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -42,6 +42,12 @@ class TextList(BaseModel):
         if not v or any(not s.strip() for s in v):
             raise ValueError("must be a non-empty list of non-empty strings")
         return v
+
+    @model_validator(mode="after")
+    def _same_length(self) -> TextList:
+        if len(self.ja) != len(self.en):
+            raise ValueError(f"ja has {len(self.ja)} items but en has {len(self.en)}; they must match one to one")
+        return self
 
     def get(self, lang: str) -> list[str]:
         return self.ja if lang == "ja" else self.en
