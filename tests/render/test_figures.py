@@ -1,3 +1,4 @@
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -13,7 +14,7 @@ IDS = sorted(KB.exercises)
 
 
 def _numbers(el, attr):
-    return [float(v) for v in el.get(attr).replace("M", " ").replace("L", " ").replace(",", " ").split()]
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", el.get(attr))]
 
 
 @pytest.mark.parametrize("eid", IDS)

@@ -28,7 +28,7 @@ class Frame:
 
 def frame_of(kb, keyframe) -> Frame:
     pose = kb.kind("poses")[keyframe.pose]
-    figure = solve({**pose.angles, **keyframe.set}, pose.view)
+    figure = solve({**pose.angles, **keyframe.set}, pose.view, pose.thigh_scale)
     props = [P.normalise(p) for p in keyframe.props]
     return Frame(P.rest(figure, props), props, pose.view)
 
@@ -40,12 +40,13 @@ def _bounds(frames: list[Frame]) -> tuple[float, float, float, float]:
             xs.append(x)
             ys.append(y)
     pad = 7.0
-    return min(xs) - pad, min(min(ys), 0.0) - 3.0, max(xs) + pad, max(ys) + pad
+    return min(xs) - pad, min(min(ys), 0.0) - 3.0, max(xs) + pad, max(ys) + pad + 6  # room for the frame number
 
 
-def _path(points, scale, ox, oy) -> str:
-    return " ".join(("M" if i == 0 else "L") + f"{(x - ox) * scale:.1f},{(oy - y) * scale:.1f}"
-                    for i, (x, y) in enumerate(points))
+def _path(points, scale, ox, oy, curve: bool = False) -> str:
+    """Polyline through the joints; the trunk (curve=True) is one quadratic curve through its control point."""
+    cmds = ("M", "Q", "") if curve else ("M",) + ("L",) * (len(points) - 1)
+    return " ".join(c + f"{(x - ox) * scale:.1f},{(oy - y) * scale:.1f}" for c, (x, y) in zip(cmds, points, strict=True))
 
 
 def _chain_style(name: str, highlight: list[str]) -> tuple[str, float]:
@@ -62,7 +63,7 @@ def _figure_svg(frames: list[Frame], highlight: list[str], scale: float, ox: flo
     out = []
     for name in ORDER:
         colour, width = _chain_style(name, highlight)
-        d = [_path(f.figure.chains[name], scale, ox, oy) for f in frames]
+        d = [_path(f.figure.chains[name], scale, ox, oy, name == "trunk") for f in frames]
         anim = (f'<animate attributeName="d" values="{d[0]};{d[1]};{d[0]}" dur="{dur}s" '
                 f'repeatCount="indefinite"/>') if len(frames) > 1 else ""
         out.append(f'<path d="{d[0]}" stroke="{colour}" stroke-width="{width * scale:.1f}" fill="none" '

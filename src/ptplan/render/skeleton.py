@@ -18,7 +18,7 @@ from dataclasses import dataclass
 #: segment lengths (standing height ≈ 100 units)
 L = {"trunk": 30.0, "neck": 4.0, "head_r": 6.5, "thigh": 24.0, "shank": 23.0, "foot": 8.0,
      "upper_arm": 16.0, "forearm": 15.0, "hip_w": 5.0, "shoulder_w": 8.0}
-NEUTRAL = {"trunk": 90.0, "neck": 0.0, "near_hip": 0.0, "near_knee": 0.0, "near_ankle": 0.0,
+NEUTRAL = {"trunk": 90.0, "spine": 0.0, "neck": 0.0, "near_hip": 0.0, "near_knee": 0.0, "near_ankle": 0.0,
            "far_hip": 0.0, "far_knee": 0.0, "far_ankle": 0.0, "near_shoulder": 0.0, "near_elbow": 0.0,
            "far_shoulder": 0.0, "far_elbow": 0.0}
 
@@ -43,7 +43,10 @@ class Figure:
     def named(self) -> dict[str, Point]:
         """Points props attach to (hands, feet, knees, pelvis, head)."""
         c = self.chains
-        return {"near_hand": c["near_arm"][-1], "far_hand": c["far_arm"][-1], "near_foot": c["near_leg"][-2],
+        (px, py), (nx, ny) = c["trunk"][0], c["trunk"][-1]
+        return {"low_back": (px + 0.25 * (nx - px), py + 0.25 * (ny - py)),
+                "upper_back": (px + 0.7 * (nx - px), py + 0.7 * (ny - py)),
+                "near_hand": c["near_arm"][-1], "far_hand": c["far_arm"][-1], "near_foot": c["near_leg"][-2],
                 "far_foot": c["far_leg"][-2], "near_knee": c["near_leg"][1], "far_knee": c["far_leg"][1],
                 "pelvis": c["trunk"][0], "head": self.head}
 
@@ -53,9 +56,10 @@ def _step(p: Point, length: float, deg: float) -> Point:
     return (p[0] + length * math.cos(r), p[1] + length * math.sin(r))
 
 
-def _leg(hip: Point, base: float, hip_a: float, knee_a: float, ankle_a: float, sign: float) -> list[Point]:
+def _leg(hip: Point, base: float, hip_a: float, knee_a: float, ankle_a: float, sign: float,
+         thigh_scale: float = 1.0) -> list[Point]:
     thigh = base + sign * hip_a
-    knee = _step(hip, L["thigh"], thigh)
+    knee = _step(hip, L["thigh"] * thigh_scale, thigh)
     shank = thigh - sign * knee_a
     ankle = _step(knee, L["shank"], shank)
     toe = _step(ankle, L["foot"], shank + sign * (90 + ankle_a))
@@ -69,7 +73,13 @@ def _arm(shoulder: Point, base: float, sh_a: float, el_a: float, sign: float) ->
     return [shoulder, elbow, wrist]
 
 
-def solve(angles: dict[str, float], view: str = "side") -> Figure:
+def _spine(pelvis: Point, neck: Point, trunk: float, bend: float) -> Point:
+    """Control point of the curved trunk: a rounded back bulges backwards (away from the face)."""
+    mid = ((pelvis[0] + neck[0]) / 2, (pelvis[1] + neck[1]) / 2)
+    return _step(mid, L["trunk"] / 2 * math.tan(math.radians(bend) / 2), trunk + 90)
+
+
+def solve(angles: dict[str, float], view: str = "side", thigh_scale: float = 1.0) -> Figure:
     """Joint positions for ``angles`` (missing joints take :data:`NEUTRAL`), pelvis at the origin."""
     a = {**NEUTRAL, **angles}
     t = a["trunk"]
@@ -78,7 +88,7 @@ def solve(angles: dict[str, float], view: str = "side") -> Figure:
     head = _step(neck, L["neck"] + L["head_r"], t + a["neck"])
     shoulder = _step(neck, -2.5, t)
     down = t + 180
-    chains = {"trunk": [pelvis, neck]}
+    chains = {"trunk": [pelvis, _spine(pelvis, neck, t, a["spine"]), neck]}
     for side in ("far", "near"):
         if view == "front":
             # near limbs on the viewer's left, far limbs on the right; angles open outwards
@@ -87,7 +97,8 @@ def solve(angles: dict[str, float], view: str = "side") -> Figure:
             hip, sh = _step(pelvis, sign * L["hip_w"], across), _step(shoulder, sign * L["shoulder_w"], across)
         else:
             sign, hip, sh = 1.0, pelvis, shoulder
-        chains[f"{side}_leg"] = _leg(hip, down, a[f"{side}_hip"], a[f"{side}_knee"], a[f"{side}_ankle"], sign)
+        chains[f"{side}_leg"] = _leg(hip, down, a[f"{side}_hip"], a[f"{side}_knee"], a[f"{side}_ankle"], sign,
+                                     thigh_scale)
         chains[f"{side}_arm"] = _arm(sh, down, a[f"{side}_shoulder"], a[f"{side}_elbow"], sign)
     if view == "front":  # feet point at the viewer: draw them short, turned out
         for side, sign in (("near", -1.0), ("far", 1.0)):

@@ -224,10 +224,12 @@ class KbMeta(BaseModel):
     disclaimer: Text
 
 
-Joint = Literal["trunk", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
+Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
                 "near_shoulder", "near_elbow", "far_shoulder", "far_elbow"]
-PropKind = Literal["mat", "chair", "wall", "band", "towel", "step", "ball", "pool", "table", "foam_roller"]
+PropKind = Literal["mat", "chair", "wall", "band", "towel", "step", "ball", "pool", "table", "foam_roller", "pole",
+                   "cuff", "cushion", "box", "stick"]
 Limb = Literal["near_hand", "far_hand", "near_foot", "far_foot", "near_knee", "far_knee", "pelvis", "head",
+               "low_back", "upper_back",
                "anchor_front", "anchor_back", "anchor_low_front", "anchor_low_back"]
 
 
@@ -240,6 +242,7 @@ class Pose(_Entry):
     """
 
     view: Literal["side", "front"] = "side"
+    thigh_scale: float = Field(1.0, gt=0, le=1, description="shortens the thighs when they point at the viewer")
     angles: dict[Joint, float]
 
 
@@ -249,7 +252,8 @@ class Prop(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: PropKind
     between: tuple[Limb, Limb] | None = None
-    under: Limb | None = Field(None, description="what a ball, step or roller sits under")
+    under: Limb | None = Field(None, description="the body point a ball, step, roller, cushion or chair back sits "
+                                                 "under, the hand holding a pole or box; anchor_front puts a wall in front")
 
 
 class Keyframe(BaseModel):
