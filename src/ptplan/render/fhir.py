@@ -24,7 +24,7 @@ from ptplan.render.labels import dose_text
 
 SYSTEM = {k: f"urn:ptplan:{k}" for k in ("exercise", "hypothesis", "finding", "measure", "red-flag", "advice")}
 LOINC = "http://loinc.org"
-#: measure name -> verified LOINC code (see docs/fhir.md for how each was checked)
+#: measure name -> verified LOINC code (docs/outputs.md says how each was checked)
 LOINC_CODES = {"nrs": ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")}
 VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CLIN_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"

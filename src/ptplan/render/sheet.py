@@ -9,9 +9,10 @@ from ptplan.render.figures import illustration_svg
 CELL_W, CELL_H, COLS = 300.0, 150.0, 4
 
 
-def _name(kb, eid: str, lang: str) -> str:
+def _name(kb, eid: str, lang: str, limit: int | None = None) -> str:
     ex = kb.exercises.get(eid)
-    return ex.name.get(lang) if ex else eid
+    name = ex.name.get(lang) if ex else eid
+    return name if limit is None or len(name) <= limit else name[: limit - 1] + "…"
 
 
 def contact_sheet_svg(kb, lang: str = "ja") -> str:
@@ -25,7 +26,7 @@ def contact_sheet_svg(kb, lang: str = "ja") -> str:
         svg = svg.replace("<svg ", f'<svg x="{x + 8:.0f}" y="{y + 6:.0f}" ', 1)
         svg = _fit(svg, CELL_W - 16, CELL_H - 34)
         label = (f'<text x="{x + 8:.0f}" y="{y + CELL_H - 18:.0f}" font-size="12" font-family="Noto Sans CJK JP, '
-                 f'sans-serif" fill="#212529">{escape(_name(kb, eid, lang))}</text>'
+                 f'sans-serif" fill="#212529">{escape(_name(kb, eid, lang, 23 if lang == "ja" else 44))}</text>'
                  f'<text x="{x + 8:.0f}" y="{y + CELL_H - 5:.0f}" font-size="9" font-family="monospace" '
                  f'fill="#868e96">{escape(eid)}</text>')
         frame = (f'<rect x="{x + 2:.0f}" y="{y + 2:.0f}" width="{CELL_W - 4:.0f}" height="{CELL_H - 4:.0f}" '
