@@ -12,6 +12,8 @@ import typer
 
 from ptplan.cli import case as case_cmd
 from ptplan.cli import kb as kb_cmd
+from ptplan.cli import measure as measure_cmd
+from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
 from ptplan.errors import PtplanError
 
@@ -20,6 +22,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
+app.add_typer(measure_cmd.app, name="measure")
+app.command("review")(review_cmd.review)
 
 
 def main() -> None:

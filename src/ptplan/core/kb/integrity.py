@@ -18,7 +18,7 @@ from ptplan.core.kb.schema import ConditionData
 from ptplan.errors import Problem
 
 #: fields (by name, anywhere in an entry) that hold reference ids
-REF_FIELDS = {"refs", "ref"}
+REF_FIELDS = {"refs", "ref", "bands_ref"}
 
 
 def check(kb) -> list[Problem]:

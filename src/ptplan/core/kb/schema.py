@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ptplan.core import conditions
 from ptplan.core.i18n import Text, TextList
@@ -194,6 +194,7 @@ class RedFlag(_Entry):
     when: ConditionData
     action: Text = Field(description="what to do now and where to go")
     refs: list[Id] = Field(min_length=1)
+    status: Status = Field("verified", description="unverified where the source could not be checked")
 
 
 class YellowFlag(_Entry):
@@ -203,6 +204,7 @@ class YellowFlag(_Entry):
     review_weeks: int | None = Field(None, ge=1, le=12, description="shorter review interval when present")
     adds_components: list[Id] = Field(default_factory=list)
     refs: list[Id] = Field(min_length=1)
+    status: Status = "verified"
 
 
 class Advice(_Entry):
@@ -215,6 +217,142 @@ class Advice(_Entry):
     evidence: Text | None = Field(None, description="evidence level, for medical options")
     self_care: bool = True
     refs: list[Id] = Field(min_length=1)
+
+
+class Threshold(BaseModel):
+    """A change threshold (MCID or MDC): met when the change reaches ``points`` or ``percent`` of baseline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    points: float | None = Field(None, ge=0, description="absolute change in the measure's unit")
+    percent: float | None = Field(None, ge=0, le=100, description="relative improvement from baseline, %")
+    ref: Id
+    status: Status = "verified"
+    note: Text | None = None
+
+
+class Band(BaseModel):
+    """An interpretation band; the first band whose ``max`` is at or above the score applies."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id = Field(pattern=ID_PATTERN)
+    max: float
+    label: Text
+
+
+class SubscaleDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id = Field(pattern=ID_PATTERN)
+    name: Text
+    items: list[int] = Field(min_length=1, description="1-based item numbers in input order")
+    range: tuple[float, float]
+    min_answered: int | None = Field(None, ge=1, description="fewest answered items needed to score")
+    bands: list[Band] = Field(default_factory=list)
+    bands_ref: Id | None = None
+    bands_status: Status = "verified"
+    mcid: Threshold | None = None
+
+
+class MeasureDef(_Entry):
+    """An outcome measure: metadata only; the algorithm is in ``ptplan.core.measures.<id>``.
+
+    ``items`` holds short topic labels (never the item wording) in input order.
+    """
+
+    name: Text
+    concept: Text
+    region: Literal["back", "knee", "any"]
+    scoring: Literal["available", "unavailable"] = "available"
+    unavailable_reason: Text | None = None
+    items: list[Text] = Field(default_factory=list)
+    min_items: int | None = Field(None, ge=1, description="variable-length measures (PSFS): fewest items")
+    max_items: int | None = Field(None, ge=1)
+    item_min: float = 0
+    item_max: float = 1
+    item_ranges: dict[int, tuple[float, float]] = Field(default_factory=dict, description="per-item overrides")
+    fractions: bool = Field(False, description="answers may be decimals (otherwise whole numbers)")
+    input_coding: Text | None = None
+    total_allowed: bool = Field(False, description="a single number may be given as the total score")
+    range: tuple[float, float] | None = None
+    unit: Literal["points", "percent"] = "points"
+    direction: Literal["higher_worse", "higher_better"] = "higher_worse"
+    primary: str = Field("score", description="which value `score` reports when there is no total")
+    max_missing: int | None = Field(None, ge=0, description="most unanswered items still scored")
+    missing_rule: Text
+    subscales: list[SubscaleDef] = Field(default_factory=list)
+    bands: list[Band] = Field(default_factory=list)
+    bands_ref: Id | None = None
+    bands_status: Status = "verified"
+    mcid: Threshold | None = None
+    mdc: Threshold | None = None
+    refs: list[Id] = Field(min_length=1)
+    status: Status = Field("verified", description="whether the scoring algorithm is confirmed")
+    notes: list[Text] = Field(default_factory=list)
+
+
+#: values the progression engine computes for the program and for each exercise (see core/progression.py)
+Metric = Literal["new_red_flags", "review_due", "adherence", "sessions_logged", "mean_pain_rise", "mean_rpe",
+                 "any_mcid_met", "any_worsened"]
+
+
+class Check(BaseModel):
+    """One comparison of a computed metric with a threshold; the threshold carries its own source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metric: Metric
+    op: Literal["ge", "gt", "le", "lt", "eq"]
+    value: float | bool
+    because: Text = Field(description="why this matters; may use {actual} and {value}")
+    unmet: Text | None = Field(None, description="said when the check fails and the program is held")
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = "verified"
+    basis: Text | None = Field(None, description="where an unreferenced number comes from")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Check:
+        if self.status == "verified" and not self.refs:
+            raise ValueError("a verified threshold needs refs; otherwise mark it status: unverified with a basis")
+        if not self.refs and self.basis is None:
+            raise ValueError("an unreferenced threshold needs a basis explaining where the number comes from")
+        return self
+
+
+class DoseStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    field: Literal["sets", "reps", "hold_s", "duration_min"]
+    step: int = Field(ge=1, description="amount added (progress) or removed (regress) per review")
+    limit: int = Field(ge=1, description="upper limit when progressing, lower limit when regressing")
+
+
+class ProgressionRule(_Entry):
+    """A decision rule (``type: decision``), a dose rule (``type: dose``) or a setting (``type: setting``)."""
+
+    type: Literal["decision", "dose", "setting"]
+    name: Text
+    decision: Literal["progress", "hold", "regress", "refer"] | None = None
+    priority: int = Field(50, description="decision rules are tried in ascending priority")
+    scope: list[Literal["program", "exercise"]] = Field(default_factory=lambda: ["program", "exercise"])
+    all: list[Check] = Field(default_factory=list, description="every check must hold")
+    any: list[Check] = Field(default_factory=list, description="at least one check must hold (when given)")
+    action: Text | None = None
+    families: list[Family | Literal["any"]] = Field(default_factory=list)
+    progress_steps: list[DoseStep] = Field(default_factory=list, description="tried in order; first that fits")
+    regress_steps: list[DoseStep] = Field(default_factory=list)
+    value: float | None = None
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = "verified"
+    basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ProgressionRule:
+        need = {"decision": self.decision is not None, "dose": bool(self.families and self.progress_steps),
+                "setting": self.value is not None}
+        if not need[self.type]:
+            raise ValueError({"decision": "a decision rule needs `decision`",
+                              "dose": "a dose rule needs `families` and `progress_steps`",
+                              "setting": "a setting needs `value`"}[self.type])
+        if self.type != "decision" and self.status == "verified" and not self.refs:
+            raise ValueError("verified numbers need refs; otherwise mark status: unverified with a basis")
+        return self
 
 
 class KbMeta(BaseModel):
@@ -283,6 +421,8 @@ KINDS: dict[str, type[_Entry]] = {
     "red_flags": RedFlag,
     "yellow_flags": YellowFlag,
     "advice": Advice,
+    "measures": MeasureDef,
+    "progression": ProgressionRule,
     "poses": Pose,
     "illustrations": Illustration,
 }
