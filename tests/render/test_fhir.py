@@ -85,3 +85,22 @@ def test_it_puts_a_red_flag_plan_on_hold_without_activities(redflag_en):
 def test_it_is_deterministic(plan_en):
     assert render(plan_en, "fhir", date="2026-11-22") == render(plan_en, "fhir", date="2026-11-22")
     assert json.loads(render(plan_en, "fhir"))["type"] == "collection"
+
+
+def test_it_scores_a_real_case_with_the_core_measures(plan_ja):
+    import yaml
+
+    from ptplan.core.measures import score_questionnaires
+
+    examples = __import__("pathlib").Path(__file__).parents[2] / "examples" / "04_knee_to_back.yaml"
+    case = yaml.safe_load(examples.read_text(encoding="utf-8"))
+    plan = {k: v for k, v in plan_ja.items() if k != "measures"}
+    b = bundle(plan, "ja", case=case)
+    R4B.Bundle.model_validate(b)
+    obs = {o["code"]["text"]: o for o in _resources(b, "Observation")}
+    expected = score_questionnaires(case["questionnaires"])
+    assert set(obs) == {"nrs", "start_back", "koos12"}
+    assert obs["koos12"]["valueQuantity"]["value"] == expected["koos12"]["score"]
+    assert obs["start_back"]["valueQuantity"]["value"] == expected["start_back"]["score"]
+    assert obs["nrs"]["code"]["coding"][0]["code"] == "72514-3"
+    assert len(_resources(b, "QuestionnaireResponse")) == 3

@@ -163,17 +163,27 @@ def _observation(name: str, result: dict, patient: str, key: str, qr: dict | Non
     return _entry(_urn(key, "obs", name), res)
 
 
+def _score(questionnaires: dict | None) -> dict:
+    """Score the case's questionnaires with the core's published algorithms (raises InputError if bad)."""
+    if not questionnaires:
+        return {}
+    from ptplan.core.measures import score_questionnaires
+
+    return score_questionnaires(questionnaires)
+
+
 def bundle(plan: dict, lang: str = "ja", case: dict | None = None, measures: dict | None = None,
            patient_id: str = "patient", **opts) -> dict:
     """The Bundle as a dict. ``case``: case data (its ``questionnaires`` become QuestionnaireResponses);
-    ``measures``: scored questionnaires (name -> {score, ...}); defaults to ``plan["measures"]`` if present."""
+    ``measures``: scored questionnaires (name -> {score, ...}); defaults to ``plan["measures"]``, else the
+    case's questionnaires scored by :func:`ptplan.core.measures.score_questionnaires`."""
     ctx = context.build(plan, lang, **opts)
     key = json.dumps(plan, sort_keys=True, ensure_ascii=False) + patient_id
     patient = _urn(patient_id, "patient")
     conditions = _conditions(plan, patient, key)
     qrs = _questionnaire_responses((case or {}).get("questionnaires") or {}, patient, key)
     when = (case or {}).get("assessed_on")
-    scored = measures if measures is not None else plan.get("measures") or {}
+    scored = measures if measures is not None else plan.get("measures") or _score((case or {}).get("questionnaires"))
     obs = [_observation(n, r, patient, key, qrs.get(n), when) for n, r in sorted(scored.items())
            if isinstance(r, dict) and r.get("score") is not None]
     entries = [_entry(patient, {"resourceType": "Patient", "active": True}), *conditions,
