@@ -17,7 +17,8 @@ def test_it_writes_english_with_a_diary_table(plan_en):
     md = render(plan_en, "md", date="2026-11-22", therapist="Hanako Yamada")
     assert "## Exercise diary" in md
     assert "| | Mon | Tue | Wed | Thu | Fri | Sat | Sun |" in md
-    assert "| 6. Quadriceps setting | | | | | | | |" in md
+    assert "| 6. Quadriceps setting |   |   |   |   |   |   |   |" in md  # every day
+    assert "| 5. Chair squat |   | – |   | – |   | – | – |" in md  # Mon, Wed, Fri only
     assert "2 sets × 10 reps, hold 5 s, 3 times a week" in md
     assert "- **Your physiotherapist**: Hanako Yamada" in md
     assert md.rstrip().endswith("see a doctor._")

@@ -51,20 +51,68 @@ def exercises(plan: dict, lang: str) -> list[dict]:
     return out
 
 
-def _advice(plan: dict, lang: str) -> list[dict]:
-    return [{**a, "category_name": label(a.get("category", "education"), lang, CATEGORY)
-             if a.get("category") in CATEGORY else ""} for a in plan.get("advice", [])]
+def as_list(value) -> list:
+    """Plan fields such as a phase's goals may be one string or a list of strings."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _referral(plan: dict, lang: str) -> dict:
+def _advice(plan: dict, lang: str) -> dict[str, list[dict]]:
+    """Advice split for the handout: self-care cards, "see a doctor" items, medical options."""
+    out: dict[str, list[dict]] = {"self_care": [], "see_doctor": [], "medical_option": []}
+    for a in plan.get("advice", []):
+        cat = a.get("category", "education")
+        item = {**a, "category_name": label(cat, lang, CATEGORY) if cat in CATEGORY else ""}
+        out[cat if cat in ("see_doctor", "medical_option") else "self_care"].append(item)
+    return out
+
+
+def _because(items: list, kb, lang: str) -> list[str]:
+    """Red-flag reasons arrive as question ids; show the clinician's short wording of each."""
+    questions = kb.red_flag_questions if kb is not None else {}
+    return [questions[i].clinician.get(lang) if i in questions else str(i) for i in items]
+
+
+def _referral(plan: dict, lang: str, kb) -> dict:
     triage = plan["triage"]
     level = triage.get("level", "none")
-    return {"level": level, "headline": label(level, lang, URGENCY) if level in URGENCY else "",
-            "flags": triage.get("flags", [])}
+    flags = [{**f, "because": _because(as_list(f.get("because")), kb, lang)} for f in triage.get("flags", [])]
+    return {"level": level, "headline": label(level, lang, URGENCY) if level in URGENCY else "", "flags": flags}
+
+
+def _phases(plan: dict) -> list[dict]:
+    out = []
+    for ph in plan["program"].get("phases", []):
+        weeks = ph.get("weeks")
+        if isinstance(weeks, list | tuple):
+            weeks = "–".join(str(w) for w in weeks)
+        out.append({**ph, "weeks": str(weeks).replace("-", "–") if weeks else "", "goals": as_list(ph.get("goals")),
+                    "progress_when": as_list(ph.get("progress_when"))})
+    return out
+
+
+def _scheduled(plan: dict, days: list[str]) -> dict[str, list[bool]]:
+    """exercise id -> one flag per weekday (mon..sun): is it on the schedule that day? All days if unknown."""
+    order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    sched = plan["program"].get("schedule") or {}
+    per_day = {d.get("day"): set(d.get("exercises", [])) for d in sched.get("days", []) if isinstance(d, dict)}
+    if not per_day:
+        return {}
+    ids = {e for v in per_day.values() for e in v}
+    return {e: [e in per_day.get(d, set()) for d in order] for e in ids}
+
+
+def _kb(kb):
+    if kb is not None:
+        return kb
+    from ptplan.core.kb.loader import default_kb
+
+    return default_kb()
 
 
 def build(plan: dict, lang: str, therapist: str | None = None, review_date=None, patient: str | None = None,
-          clinic: str | None = None, date=None, **_ignored) -> dict:
+          clinic: str | None = None, date=None, kb=None, **_ignored) -> dict:
     """Context for one document. ``review_date`` defaults to ``date`` + ``follow_up.review_weeks``."""
     _require(plan)
     made = _date(date, "date") or dt.date.today()
@@ -74,12 +122,19 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         review = made + dt.timedelta(weeks=int(weeks))
     exs = exercises(plan, lang)
     allowed = plan["triage"].get("exercise_allowed", True) and bool(exs)
+    days = _scheduled(plan, DAYS[lang])
+    for ex in exs:
+        ex["days"] = days.get(ex["id"], [True] * 7)
+    advice = _advice(plan, lang)
+    see_doctor = as_list((plan.get("follow_up") or {}).get("see_doctor_when"))
     return {
         "lang": lang, "L": labels(lang), "plan": plan, "exercises": exs, "referral_only": not allowed,
-        "referral": _referral(plan, lang), "advice": _advice(plan, lang),
+        "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
+        "medical_options": advice["medical_option"],
+        "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats
         "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99)),
-        "phases": plan["program"].get("phases", []),
-        "see_doctor": (plan.get("follow_up") or {}).get("see_doctor_when", []),
+        "phases": _phases(plan),
+        "see_doctor": see_doctor,
         "hypotheses": plan.get("hypotheses", []),
         "confidence": {k: label(k, lang, CONFIDENCE) for k in CONFIDENCE},
         "therapist": therapist or "", "patient": patient or "", "clinic": clinic or "",

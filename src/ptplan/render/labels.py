@@ -42,6 +42,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "measures": ("評価に使う質問票", "Questionnaires to repeat"),
     "program": ("プログラム", "Programme"),
     "not_set": ("（未定）", "(to be set)"),
+    "medical_options": ("医療機関で受けられる治療について", "Treatments a doctor may offer"),
+    "medical_hint": ("参考として、主な選択肢と根拠の強さをまとめています。受けるかどうかは医師と相談してください。",
+                     "For your information: the main options and how strong the evidence is. Decide with your doctor."),
 }
 
 URGENCY: dict[str, tuple[str, str]] = {

@@ -42,7 +42,8 @@ def _diary(c: dict) -> list[str]:
     L = c["L"]
     head = "| | " + " | ".join(c["days"]) + " |"
     rows = [head, "|---" * (len(c["days"]) + 1) + "|"]
-    rows += [f"| {ex['number']}. {ex['name']} |" + " |" * len(c["days"]) for ex in c["exercises"]]
+    rows += [f"| {ex['number']}. {ex['name']} |" + "".join("   |" if on else " – |" for on in ex["days"])
+             for ex in c["exercises"]]
     rows.append(f"| {L['pain_row']} |" + " |" * len(c["days"]))
     return [f"## {L['tick_sheet']}", "", L["tick_hint"], ""] + rows + [""]
 
@@ -52,7 +53,12 @@ def _self_care(c: dict) -> list[str]:
     lines = [f"## {L['self_care']}", ""]
     for a in c["advice"]:
         lines.append(f"- **{a.get('title', '')}** — {a.get('text', '')}")
-    lines += ["", f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]] + [""]
+    if c["medical_options"]:
+        lines += ["", f"## {L['medical_options']}", "", L["medical_hint"], ""]
+        lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" + (f" ({a['evidence']})" if a.get("evidence") else "")
+                  for a in c["medical_options"]]
+    lines += ["", f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]]
+    lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" for a in c["doctor_advice"]] + [""]
     return lines
 
 
