@@ -129,6 +129,7 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
     see_doctor = as_list((plan.get("follow_up") or {}).get("see_doctor_when"))
     return {
         "lang": lang, "L": labels(lang), "plan": plan, "exercises": exs, "referral_only": not allowed,
+        "rest_days": any(not on for ex in exs for on in ex["days"]),
         "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
         "medical_options": advice["medical_option"],
         "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats

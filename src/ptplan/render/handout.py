@@ -41,7 +41,7 @@ def _figures(exercises: list[dict], kb) -> None:
 
 def render_html(plan: dict, lang: str = "ja", kb=None, figures: bool = True, **opts) -> str:
     """The handout as one self-contained HTML page (CSS and SVG inline)."""
-    ctx = context.build(plan, lang, **opts)
+    ctx = context.build(plan, lang, kb=kb, **opts)
     if figures:
         _figures(ctx["exercises"], kb)
     return _env().get_template("handout.html").render(css=Markup(_css()), **ctx)

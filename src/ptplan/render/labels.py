@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "tick_sheet": ("実施チェック表", "Exercise diary"),
     "tick_hint": ("行った運動に ✓ を、その日の痛みを 0〜10 で記入してください。",
                   "Tick each exercise you did, and write down your pain that day from 0 to 10."),
+    "rest_hint": ("斜線の日は、その運動はお休みです。", "Shaded days are rest days for that exercise."),
     "week": ("第　　週（　　月　　日〜）", "Week ____ (from ________)"),
     "pain_row": ("痛み (0–10)", "Pain (0–10)"),
     "self_care": ("日常生活でのセルフケア", "Looking after yourself day to day"),

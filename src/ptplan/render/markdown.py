@@ -45,7 +45,8 @@ def _diary(c: dict) -> list[str]:
     rows += [f"| {ex['number']}. {ex['name']} |" + "".join("   |" if on else " – |" for on in ex["days"])
              for ex in c["exercises"]]
     rows.append(f"| {L['pain_row']} |" + " |" * len(c["days"]))
-    return [f"## {L['tick_sheet']}", "", L["tick_hint"], ""] + rows + [""]
+    hint = L["tick_hint"] + (" " + L["rest_hint"].replace("斜線", "「–」").replace("Shaded", "“–”") if c["rest_days"] else "")
+    return [f"## {L['tick_sheet']}", "", hint, ""] + rows + [""]
 
 
 def _self_care(c: dict) -> list[str]:
