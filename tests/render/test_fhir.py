@@ -32,6 +32,7 @@ def test_it_lists_each_exercise_with_code_timing_and_quantity(plan_ja):
     assert bridge["quantity"]["value"] == 20 and bridge["quantity"]["code"] == "{repetitions}"
     assert bridge["description"].startswith("10回 × 2セット・5秒保持・週3回.")
     assert plan["status"] == "active" and plan["intent"] == "plan"
+    assert plan["period"] == {"start": "2026-11-22", "end": "2026-12-20"}  # until the review in 4 weeks
 
 
 def test_it_makes_hypotheses_provisional_conditions(plan_ja):

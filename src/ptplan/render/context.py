@@ -140,6 +140,7 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         "confidence": {k: label(k, lang, CONFIDENCE) for k in CONFIDENCE},
         "therapist": therapist or "", "patient": patient or "", "clinic": clinic or "",
         "date": format_date(made, lang), "review_date": format_date(review, lang),
+        "date_iso": made.isoformat(), "review_iso": review.isoformat() if review else None,
         "days": DAYS[lang], "disclaimer": plan["disclaimer"], "kb_version": plan.get("kb_version", ""),
         "yellow_flags": plan["triage"].get("yellow_flags", []),
     }

@@ -106,6 +106,7 @@ def _careplan(plan: dict, ctx: dict, patient: str, key: str, conditions: list[di
            "addresses": [{"reference": c["fullUrl"]} for c in conditions],
            "note": [{"text": f"{a.get('title', '')}: {a.get('text', '')}"} for a in plan.get("advice", [])]
            + [{"text": plan["disclaimer"]}]}
+    res["period"] = {"start": ctx["date_iso"], **({"end": ctx["review_iso"]} if ctx["review_iso"] and allowed else {})}
     if allowed:
         res["activity"] = [_activity(ex, lang) for ex in ctx["exercises"]]
     if not res["addresses"]:
