@@ -16,6 +16,7 @@ from ptplan.render.skeleton import Figure, solve
 
 INK, FAR_INK, ACCENT = "#2f3a45", "#9aa5b1", "#e8590c"
 STROKE = {"trunk": 7.0, "leg": 5.0, "arm": 4.2}
+FRONT_TRUNK = 14.0
 SCALE, GAP = 1.2, 26.0  # px per figure unit; gap between the two frames
 
 
@@ -49,10 +50,11 @@ def _path(points, scale, ox, oy, curve: bool = False) -> str:
     return " ".join(c + f"{(x - ox) * scale:.1f},{(oy - y) * scale:.1f}" for c, (x, y) in zip(cmds, points, strict=True))
 
 
-def _chain_style(name: str, highlight: list[str]) -> tuple[str, float]:
+def _chain_style(name: str, highlight: list[str], view: str) -> tuple[str, float]:
     kind = "trunk" if name == "trunk" else name.split("_")[1]
     colour = ACCENT if name in highlight else (FAR_INK if name.startswith("far") else INK)
-    return colour, STROKE[kind]
+    # seen from the front the trunk is as wide as the shoulders, so the limbs attach to its edges
+    return colour, (FRONT_TRUNK if kind == "trunk" and view == "front" else STROKE[kind])
 
 
 ORDER = ("far_leg", "far_arm", "trunk", "near_leg", "near_arm")
@@ -62,7 +64,7 @@ def _figure_svg(frames: list[Frame], highlight: list[str], scale: float, ox: flo
     first = frames[0].figure
     out = []
     for name in ORDER:
-        colour, width = _chain_style(name, highlight)
+        colour, width = _chain_style(name, highlight, frames[0].view)
         d = [_path(f.figure.chains[name], scale, ox, oy, name == "trunk") for f in frames]
         anim = (f'<animate attributeName="d" values="{d[0]};{d[1]};{d[0]}" dur="{dur}s" '
                 f'repeatCount="indefinite"/>') if len(frames) > 1 else ""

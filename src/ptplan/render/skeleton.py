@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 #: segment lengths (standing height ≈ 100 units)
 L = {"trunk": 30.0, "neck": 4.0, "head_r": 6.5, "thigh": 24.0, "shank": 23.0, "foot": 8.0,
-     "upper_arm": 16.0, "forearm": 15.0, "hip_w": 5.0, "shoulder_w": 8.0}
+     "upper_arm": 16.0, "forearm": 15.0, "hip_w": 5.0, "shoulder_w": 6.0}
 NEUTRAL = {"trunk": 90.0, "spine": 0.0, "neck": 0.0, "near_hip": 0.0, "near_knee": 0.0, "near_ankle": 0.0,
            "far_hip": 0.0, "far_knee": 0.0, "far_ankle": 0.0, "near_shoulder": 0.0, "near_elbow": 0.0,
            "far_shoulder": 0.0, "far_elbow": 0.0}
