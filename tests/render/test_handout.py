@@ -77,3 +77,17 @@ def test_it_rasterises_page_one(pdf_ja, tmp_path):
                    check=True)
     pngs = list(tmp_path.glob("p*.png"))
     assert len(pngs) == 1 and pngs[0].stat().st_size > 5000
+
+
+def test_it_escapes_names_in_html(plan_ja):
+    html = render(plan_ja, "html", therapist="<script>alert(1)</script>", date="2026-11-22")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_shades_rest_days_in_the_diary(plan_ja):
+    html = render(plan_ja, "html", date="2026-11-22", figures=False)
+    diary = html[html.index('<section class="diary">'):]
+    first_week = diary[:diary.index("</table>")]
+    assert first_week.count('class="off"') == 8  # bridge and chair squat rest on Tue, Thu, Sat, Sun
+    assert "斜線の日は、その運動はお休みです。" in diary
