@@ -50,10 +50,9 @@ LABELS: dict[str, tuple[str, str]] = {
 
 URGENCY: dict[str, tuple[str, str]] = {
     "emergency": ("今すぐ救急外来を受診してください", "Go to an emergency department now"),
-    "urgent": ("できるだけ早く（24〜48時間以内に）医師の診察を受けてください",
-               "See a doctor as soon as possible (within 24–48 hours)"),
-    "routine": ("近いうちに（数週間以内に）かかりつけ医に相談してください",
-                "Make an appointment with your doctor in the next few weeks"),
+    # no time windows here: the plan's own flag actions say how soon, with their references
+    "urgent": ("できるだけ早く医師の診察を受けてください", "See a doctor as soon as you can"),
+    "routine": ("近いうちにかかりつけ医に相談してください", "Make an appointment with your doctor"),
 }
 
 CATEGORY: dict[str, tuple[str, str]] = {
