@@ -21,7 +21,7 @@ venv: $(VENV)/.installed-$(EXTRAS)
 run: EXTRAS = server,render
 run: venv
 	$(BIN)/ptplan kb validate
-	$(BIN)/ptplan case check examples/01_hamstring_office_worker.yaml
+	$(BIN)/ptplan plan examples/01_hamstring_office_worker.yaml
 
 lint: venv
 	$(BIN)/ruff check src tests bench

@@ -27,14 +27,34 @@ def test_it_writes_fhir_json(tmp_path):
     assert '"resourceType": "Bundle"' in out.read_text(encoding="utf-8")
 
 
-def test_it_refuses_pdf_on_stdout_and_unknown_formats(tmp_path):
-    import subprocess
+def _main(argv, monkeypatch, capsys) -> tuple[int, str]:
+    """Run the real entry point (which turns PtplanError into exit code 2) in-process."""
     import sys
 
-    cmd = [sys.executable, "-c", "from ptplan.cli import main; main()", "render", str(FIXTURE)]
-    pdf = subprocess.run(cmd, capture_output=True, text=True)
-    assert pdf.returncode == 2 and "--output" in pdf.stderr
-    bad = subprocess.run(cmd + ["--format", "docx"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "unknown format 'docx'" in bad.stderr
-    missing = subprocess.run(cmd[:-1] + [str(tmp_path / "nope.json")], capture_output=True, text=True)
-    assert missing.returncode == 2 and "file not found" in missing.stderr
+    import pytest
+
+    from ptplan.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["ptplan", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    return exit_.value.code, capsys.readouterr().err
+
+
+def test_it_refuses_pdf_on_stdout_and_unknown_formats(tmp_path, monkeypatch, capsys):
+    code, err = _main(["render", str(FIXTURE)], monkeypatch, capsys)
+    assert code == 2 and "--output" in err
+    code, err = _main(["render", str(FIXTURE), "--format", "docx"], monkeypatch, capsys)
+    assert code == 2 and "unknown format 'docx'" in err
+    code, err = _main(["render", str(tmp_path / "nope.json")], monkeypatch, capsys)
+    assert code == 2 and "file not found" in err
+
+
+def test_it_renders_a_case_straight_to_a_handout(tmp_path):
+    case = Path(__file__).parents[2] / "examples" / "04_knee_to_back.yaml"
+    out = tmp_path / "ex04.pdf"
+    result = CliRunner().invoke(app, ["plan", str(case), "--format", "pdf", "-o", str(out), "--therapist", "山田"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    md = CliRunner().invoke(app, ["plan", str(case), "--format", "md", "--lang", "en"])
+    assert md.exit_code == 0 and md.output.startswith("# Your exercise programme")

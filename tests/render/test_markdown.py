@@ -36,8 +36,8 @@ def test_it_rejects_an_unknown_format_naming_the_choices(plan_ja):
     with pytest.raises(InputError) as err:
         render(plan_ja, "docx")
     assert err.value.problems[0].path == "format"
-    assert "fhir, html, md, pdf" in err.value.problems[0].message
-    assert set(RENDERERS) >= {"md", "html", "pdf", "fhir"}
+    assert "fhir, html, json, md, pdf, text" in err.value.problems[0].message
+    assert set(RENDERERS) >= {"md", "html", "pdf", "fhir", "text", "json"}
 
 
 def test_it_rejects_a_bad_review_date(plan_ja):

@@ -11,8 +11,10 @@ import sys
 import typer
 
 from ptplan.cli import case as case_cmd
+from ptplan.cli import check as check_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import measure as measure_cmd
+from ptplan.cli import plan as plan_cmd
 from ptplan.cli import render as render_cmd
 from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
@@ -23,6 +25,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(case_cmd.app, name="case")
 app.add_typer(schema_cmd.app, name="schema")
+app.command("plan")(plan_cmd.plan)
+app.command("check")(check_cmd.check)
 app.command(name="render")(render_cmd.render_cmd)
 app.add_typer(measure_cmd.app, name="measure")
 app.command("review")(review_cmd.review)

@@ -39,6 +39,8 @@ def register(renderer: Renderer) -> Renderer:
 
 
 for _r in (
+    Renderer("text", "ptplan.render.plain:render_text", "text/plain; charset=utf-8", ".txt"),
+    Renderer("json", "ptplan.render.plain:render_json", "application/json", ".json"),
     Renderer("md", "ptplan.render.markdown:render_markdown", "text/markdown; charset=utf-8", ".md"),
     Renderer("html", "ptplan.render.handout:render_html", "text/html; charset=utf-8", ".html"),
     Renderer("pdf", "ptplan.render.handout:render_pdf", "application/pdf", ".pdf", binary=True),

@@ -30,8 +30,39 @@ def check(kb) -> list[Problem]:
             problems += _check_conditions(kb, entry, where)
     problems += _check_exercises(kb)
     problems += _check_tests(kb)
+    problems += _check_reasoning(kb)
     problems += _check_illustrations(kb)
     return problems
+
+
+def _where(kb, kind: str, eid: str) -> str:
+    return f"{kb.sources.get((kind, eid), kind)} ({eid})"
+
+
+def _check_reasoning(kb) -> list[Problem]:
+    """Hypotheses, rules, components and derived findings must point at ids that exist."""
+    hyps, out = kb.kind("hypotheses"), []
+    for hid, h in hyps.items():
+        out += _ids_exist(h.discriminating_tests, kb.tests, f"{_where(kb, 'hypotheses', hid)}.discriminating_tests",
+                          "test")
+    for rid, r in kb.kind("rules").items():
+        out += _ids_exist([r.hypothesis], hyps, f"{_where(kb, 'rules', rid)}.hypothesis", "hypothesis")
+    for cid, c in kb.kind("components").items():
+        out += _ids_exist(c.hypotheses, hyps, f"{_where(kb, 'components', cid)}.hypotheses", "hypothesis")
+        out += _ids_exist(c.targets, kb.findings, f"{_where(kb, 'components', cid)}.targets", "finding")
+        if not c.hypotheses and not c.fallback:
+            out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses or fallback: true", "orphan"))
+    for fid, f in kb.kind("finding_rules").items():
+        out += _ids_exist([f.finding], kb.findings, f"{_where(kb, 'finding_rules', fid)}.finding", "finding")
+    for yid, y in kb.yellow_flags.items():
+        out += _ids_exist(y.adds_components, kb.kind("components"), f"{_where(kb, 'yellow_flags', yid)}.adds_components",
+                          "component")
+    for tid, t in kb.tests.items():
+        out += _ids_exist(t.discriminates, hyps, f"{_where(kb, 'tests', tid)}.discriminates", "hypothesis")
+    for pid, p in kb.kind("phases").items():
+        if p.weeks_from > p.weeks_to:
+            out.append(Problem(_where(kb, "phases", pid), "weeks_from is after weeks_to", "range"))
+    return out
 
 
 def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

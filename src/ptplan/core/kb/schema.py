@@ -215,8 +215,98 @@ class Advice(_Entry):
     when: ConditionData | None = None
     not_when: ConditionData | None = Field(None, description="never give this advice when this holds")
     evidence: Text | None = Field(None, description="evidence level, for medical options")
+    numbers: dict[str, float] = Field(default_factory=dict, description=(
+        "numbers the text uses as {placeholders}; loss_fraction + load_ratio give {loss_kg} and {knee_load_kg}"))
     self_care: bool = True
     refs: list[Id] = Field(min_length=1)
+
+
+class FindingRule(_Entry):
+    """A finding derived from the case itself rather than from one test (e.g. BMI, activity, symptoms)."""
+
+    finding: Id
+    when: ConditionData
+    threshold: Text
+    refs: list[Id] = Field(min_length=1)
+    status: Status = "verified"
+
+
+class Hypothesis(_Entry):
+    """A clinical hypothesis (id ``h_...``) that rules score and components answer."""
+
+    id: Id = Field(pattern=r"^h_[a-z0-9_]+$")
+    name: Text
+    lens: Lens
+    description: Text
+    discriminating_tests: list[Id] = Field(default_factory=list, description="tests that would confirm or refute it")
+    refs: list[Id] = Field(min_length=1)
+
+
+class Rule(_Entry):
+    """Evidence for (weight > 0) or against (weight < 0) one hypothesis when the condition holds."""
+
+    hypothesis: Id
+    when: ConditionData
+    weight: int = Field(ge=-5, le=5)
+    explanation: Text
+    refs: list[Id] = Field(min_length=1)
+
+    @field_validator("weight")
+    @classmethod
+    def _non_zero(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("a rule weight of 0 says nothing; use + for, - against")
+        return v
+
+
+class Component(_Entry):
+    """A part of the program chosen when one of ``hypotheses`` is supported (or as a fallback)."""
+
+    name: Text
+    lens: Lens
+    hypotheses: list[Id] = Field(default_factory=list)
+    families: list[Family] = Field(min_length=1)
+    targets: list[Id] = Field(default_factory=list, description=(
+        "finding ids the component's exercises aim at, used to rank exercises even when the finding was not tested"))
+    priority: int = Field(ge=1, le=99, description="1 comes first")
+    exercises: int = Field(ge=1, le=4, description="how many exercises to choose")
+    fallback: bool = Field(False, description="used to reach two components when few hypotheses are supported")
+    why: Text
+    refs: list[Id] = Field(min_length=1)
+
+
+class DoseSet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sets: int | None = Field(None, ge=1, le=10)
+    reps: int | None = Field(None, ge=1, le=100)
+    hold_s: int | None = Field(None, ge=1, le=600)
+
+
+class Adjustment(_Entry):
+    """A prescription rule: when it holds, cap the exercise level and/or set dose values for some families."""
+
+    when: ConditionData
+    families: list[Family] = Field(default_factory=list, description="empty = every family")
+    max_level: int | None = Field(None, ge=1, le=3)
+    dose: DoseSet | None = None
+    why: Text
+    refs: list[Id] = Field(min_length=1)
+    status: Status = "verified"
+
+
+class Phase(_Entry):
+    """A program phase with measurable criteria to move on."""
+
+    order: int = Field(ge=1, le=9)
+    name: Text
+    weeks_from: int = Field(ge=1, le=52)
+    weeks_to: int = Field(ge=1, le=52)
+    goals: Text
+    progress_when: Text
+    for_lenses: list[Lens] = Field(default_factory=list, description=(
+        "use this phase when the program's first component has one of these lenses; empty = the general track"))
+    refs: list[Id] = Field(min_length=1)
+    status: Status = "verified"
 
 
 class Threshold(BaseModel):
@@ -421,6 +511,12 @@ KINDS: dict[str, type[_Entry]] = {
     "red_flags": RedFlag,
     "yellow_flags": YellowFlag,
     "advice": Advice,
+    "finding_rules": FindingRule,
+    "hypotheses": Hypothesis,
+    "rules": Rule,
+    "components": Component,
+    "adjustments": Adjustment,
+    "phases": Phase,
     "measures": MeasureDef,
     "progression": ProgressionRule,
     "poses": Pose,

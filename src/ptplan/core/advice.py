@@ -1,0 +1,66 @@
+"""Self-care advice chosen from the KB by ``when`` / ``not_when`` (e.g. no heat on a warm, swollen knee).
+
+Advice texts may use ``{placeholders}``: ``weight_kg``, ``bmi``, any key of the entry's ``numbers``,
+and, when ``numbers`` holds ``loss_fraction`` and ``load_ratio``, the knee-load arithmetic
+``loss_kg`` (weight × fraction) and ``knee_load_kg`` (loss × ratio per step). Advice whose
+placeholders cannot be filled for this person is left out rather than shown half-made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ptplan.core import explain
+from ptplan.core.conditions import NormLookup
+from ptplan.core.i18n import Text
+from ptplan.core.kb_index import index_of
+
+
+@dataclass(frozen=True)
+class ChosenAdvice:
+    entry: Any
+    title: Text
+    text: Text
+    findings: tuple[str, ...]
+    facts: tuple[str, ...] = ()  # case facts in `when` that hold (e.g. pain.knee, bmi)
+
+
+def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: bool = False) -> list[ChosenAdvice]:
+    out = []
+    idx = index_of(kb)
+    leaves = idx.advice_findings
+    for a, when, not_when in idx.advice:
+        if self_care_only and not a.self_care:
+            continue
+        if (when is not None and not when(facts, norms)) or (not_when is not None and not_when(facts, norms)):
+            continue
+        text = fill_numbers(a.text, _numbers(a, facts)) if "{" in a.text.ja or "{" in a.text.en else a.text
+        if text is None:
+            continue
+        found = tuple(path[8:] for path in leaves[a.id] if facts.get(path))
+        held = tuple(dict.fromkeys(path for path, fn in idx.advice_fact_leaves[a.id] if fn(facts, norms)))
+        out.append(ChosenAdvice(a, a.title, text, found, held))
+    return out
+
+
+def _numbers(a, facts: dict[str, Any]) -> dict[str, float]:
+    values = {k: v for k, v in (("weight_kg", facts.get("weight_kg")), ("bmi", facts.get("bmi"))) if v is not None}
+    values.update(a.numbers)
+    if "loss_fraction" in a.numbers and "load_ratio" in a.numbers and "weight_kg" in values:
+        values["loss_kg"] = round(values["weight_kg"] * a.numbers["loss_fraction"], 1)
+        values["knee_load_kg"] = round(values["loss_kg"] * a.numbers["load_ratio"], 1)
+    return values
+
+
+def fill_numbers(text: Text, values: dict[str, float]) -> Text | None:
+    if "{" not in text.ja and "{" not in text.en:
+        return text
+    try:
+        return explain.text(ja=text.ja.format_map(_fmt(values)), en=text.en.format_map(_fmt(values)))
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def _fmt(values: dict[str, float]) -> dict[str, str]:
+    return {k: f"{v:g}" for k, v in values.items()}

@@ -1,0 +1,118 @@
+"""Texts that explain the plan: the ``why`` of each item, in Japanese and English, built from KB names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ptplan.core.i18n import Text
+
+GENERAL_ADVICE = Text(ja="慢性の腰痛・膝痛のある方に共通して勧められる内容です。",
+                      en="General advice for people with chronic back or knee pain.")
+RECORDED = Text(ja="記録された症状や状況に合わせて選びました。", en="Chosen to fit the recorded symptoms and situation.")
+FALLBACK = Text(ja="運動を1種類に偏らせず、複数の要素を組み合わせるために加えています。",
+                en="Added so the program combines more than one kind of exercise.")
+SEE_DOCTOR = Text(
+    ja="痛みやしびれが強くなる、脚に力が入りにくい、排尿・排便の異常、発熱があるときは、すぐに医療機関を受診してください。",
+    en="See a doctor promptly if pain or numbness gets worse, a leg feels weak, "
+       "bladder or bowel control changes, or you have a fever.")
+POLICY = Text(
+    ja="緊急・至急の受診が必要な場合は運動を行いません。通常の紹介（例：リウマチ科）の場合は受診と並行して運動を行えます。",
+    en="Emergency and urgent referrals stop all exercise; a routine referral (e.g. rheumatology) goes alongside exercise.")
+INSUFFICIENT = Text(ja="判断に必要な検査がまだ行われていません。", en="The tests needed to decide have not been done yet.")
+NO_PROGRAM = Text(
+    ja="条件に合う運動を2種類以上組み合わせられないため、運動プログラムは担当の理学療法士が個別に決めてください。",
+    en="Two or more suitable kinds of exercise could not be combined, so the therapist should set the program individually.")
+
+
+@dataclass(frozen=True, slots=True)
+class PlainText:
+    """A text the engine composes from KB texts (already validated at load), so it skips validation."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+def text(ja: str, en: str) -> PlainText:
+    return PlainText(ja, en)
+
+
+#: labels for the case facts that advice conditions read, so "why" can name them.
+FACT_LABELS = {
+    "bmi": ("BMI 25以上", "BMI of 25 or more"), "pain.knee": ("膝の痛み", "knee pain"),
+    "pain.low_back": ("腰の痛み", "low back pain"), "pain.knee.nrs": ("膝の痛みの強さ", "knee pain intensity"),
+    "activity.occupation": ("仕事の内容", "your kind of work"), "activity.level": ("日頃の活動量", "your activity level"),
+    "activity.exercise_days_per_week": ("運動する日数", "exercise days per week"),
+    "activity.pool_access": ("プールが使えること", "access to a pool"),
+    "symptoms.worse_walking": ("歩くと痛むこと", "pain on walking"),
+    "symptoms.worse_bending": ("前かがみで痛むこと", "pain on bending"),
+    "symptoms.worse_sitting": ("座っていると痛むこと", "pain on sitting"),
+    "symptoms.worse_standing": ("立っていると痛むこと", "pain on standing"),
+    "symptoms.worse_standing_up": ("立ち上がりで痛むこと", "pain on standing up"),
+    "symptoms.worse_stairs": ("階段で痛むこと", "pain on stairs"),
+    "symptoms.morning_stiffness_back": ("腰の朝のこわばり", "morning back stiffness"),
+    "symptoms.morning_stiffness_knee": ("膝の朝のこわばり", "morning knee stiffness"),
+    "symptoms.knee_swelling": ("膝の腫れ", "knee swelling"), "symptoms.knee_warmth": ("膝の熱感", "a warm knee"),
+    "symptoms.irritability": ("症状のぶり返しやすさ", "how easily symptoms flare"),
+    "symptoms.helps.heat": ("温めると楽になること", "warmth helping"),
+    "symptoms.back_heaviness_to_thigh": ("腰から太ももへの重だるさ", "heaviness from the back into the thigh"),
+}
+
+
+def because_of_facts(paths: list[str]) -> PlainText | None:
+    labels = [FACT_LABELS[p] for p in paths if p in FACT_LABELS]
+    if not labels:
+        return None
+    return text(ja="・".join(dict.fromkeys(j for j, _ in labels)) + "に合わせた内容です。",
+                en="Fits " + ", ".join(dict.fromkeys(e for _, e in labels)) + ".")
+
+
+def names(kb, ids: list[str]) -> tuple[str, str]:
+    """Join the (ja, en) names of finding or hypothesis ids."""
+    ja, en = [], []
+    for i in ids:
+        entry = kb.findings.get(i) or kb.kind("hypotheses").get(i) or kb.yellow_flags.get(i)
+        if entry is not None:
+            ja.append(entry.name.ja)
+            en.append(entry.name.en)
+    return "・".join(ja), ", ".join(en)
+
+
+def because_of(kb, ids: list[str], lead: Text | None = None) -> Text:
+    ja, en = names(kb, ids)
+    if not ja:
+        return lead or RECORDED
+    head_ja = f"{lead.ja}" if lead else ""
+    head_en = f"{lead.en} " if lead else ""
+    return text(ja=f"{head_ja}（{ja}）" if lead else f"{ja}があるため。",
+                en=f"{head_en}(because of: {en})" if lead else f"Because of: {en}.")
+
+
+def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list, aimed: list[str] = ()) -> Text:
+    ja_names, en_names = names(kb, matched)
+    aim_ja, aim_en = names(kb, list(aimed))
+    if ja_names:
+        ja, en = f"{ja_names}に対応する運動です。", f"Answers {en_names}."
+    elif aim_ja:
+        ja = f"{component_name.ja}の一環として、{aim_ja}を狙って行います。"
+        en = f"Part of {component_name.en.lower()}, aimed at {aim_en.lower()}."
+    else:
+        ja, en = f"{component_name.ja}の一環として行います。", f"Part of {component_name.en.lower()}."
+    for a in adjustments:
+        ja += a.why.ja
+        en += " " + a.why.en
+    return text(ja=ja, en=en)
+
+
+def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str]) -> Text:
+    rules = kb.kind("rules")
+    ja = "".join(rules[r].explanation.ja for r in rule_ids)
+    en = " ".join(rules[r].explanation.en for r in rule_ids)
+    if status == "insufficient_data":
+        tests_ja = "、".join(kb.tests[t].name.ja for t in missing)
+        tests_en = ", ".join(kb.tests[t].name.en for t in missing)
+        ja = f"{ja}{INSUFFICIENT.ja}未実施：{tests_ja}"
+        en = f"{en} {INSUFFICIENT.en} Not done: {tests_en}".strip()
+    return text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)

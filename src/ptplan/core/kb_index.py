@@ -1,0 +1,94 @@
+"""Lookups the engine needs on every plan, computed once per loaded knowledge base.
+
+The knowledge base is immutable after loading, so these indexes never go stale; they are kept
+by object identity (the KB object itself is held so its id cannot be reused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ptplan.core import conditions
+from ptplan.core.compiled import compile_condition
+
+_CACHE: dict[int, tuple[Any, KbIndex]] = {}
+
+
+@dataclass(frozen=True)
+class KbIndex:
+    red_flag_questions_used: frozenset[str]
+    discriminating: dict[str, tuple[str, ...]]
+    exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
+    rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
+    advice_findings: dict[str, tuple[str, ...]]
+    advice_fact_leaves: dict[str, tuple] = None  # advice id -> (path, compiled leaf) of `when`, not under "not"
+    # (entry, compiled condition) pairs in KB order, for the loops that run on every plan
+    rules: tuple = ()
+    red_flags: tuple = ()
+    yellow_flags: tuple = ()
+    yields: dict[str, tuple] = None  # test id -> ((yield, fn), ...)
+    finding_rules: tuple = ()
+    adjustments: tuple = ()
+    advice: tuple = ()  # (entry, when fn or None, not_when fn or None)
+    contraindicated: dict[str, tuple] = None  # exercise id -> (fn, ...)
+    doses: dict[str, dict] = None  # exercise id -> default dose as a plain dict (copied before changing)
+    dose_sets: dict[str, dict] = None  # adjustment id -> the dose values it sets
+
+
+def index_of(kb) -> KbIndex:
+    hit = _CACHE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    idx = _build(kb)
+    _CACHE[id(kb)] = (kb, idx)
+    return idx
+
+
+def _build(kb) -> KbIndex:
+    used = frozenset(leaf.path[len("red_flag."):] for flag in kb.red_flags.values()
+                     for leaf in conditions.leaves(flag.when.parsed) if leaf.path.startswith("red_flag."))
+    hyps = kb.kind("hypotheses")
+    disc = {hid: tuple(tid for tid, t in kb.tests.items() if tid in h.discriminating_tests or hid in t.discriminates)
+            for hid, h in hyps.items()}
+    by_family: dict[str, list[tuple[int, Any]]] = {}
+    for order, ex in enumerate(kb.exercises.values()):
+        by_family.setdefault(ex.family, []).append((order, ex))
+    rules = {rid: _positive_findings(r.when.parsed) for rid, r in kb.kind("rules").items()}
+    advice = {aid: tuple(leaf.path for leaf in conditions.leaves(a.when.parsed) if leaf.path.startswith("finding."))
+              if a.when else () for aid, a in kb.advice.items()}
+    fn = compile_condition
+    fact_leaves = {aid: tuple((leaf.path, fn(leaf)) for leaf in _positive_leaves(a.when.parsed)) if a.when else ()
+                   for aid, a in kb.advice.items()}
+    return KbIndex(
+        used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice, fact_leaves,
+        rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
+        red_flags=tuple((f, fn(f.when.parsed)) for f in kb.red_flags.values()),
+        yellow_flags=tuple((y, fn(y.when.parsed)) for y in kb.yellow_flags.values()),
+        yields={tid: tuple((y, fn(y.when.parsed)) for y in t.yields) for tid, t in kb.tests.items()},
+        finding_rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("finding_rules").values()),
+        adjustments=tuple((a, fn(a.when.parsed)) for a in kb.kind("adjustments").values()),
+        advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
+                     for a in kb.advice.values()),
+        contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
+        doses={eid: ex.dose.model_dump(exclude_none=True) for eid, ex in kb.exercises.items()},
+        dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
+    )
+
+
+def _positive_leaves(cond, negated: bool = False):
+    if isinstance(cond, conditions.Leaf):
+        if not negated and not cond.path.startswith("finding."):
+            yield cond
+        return
+    for child in cond.children:
+        yield from _positive_leaves(child, negated ^ (cond.kind == "not"))
+
+
+def _positive_findings(cond, negated: bool = False) -> tuple[str, ...]:
+    if isinstance(cond, conditions.Leaf):
+        return (cond.path,) if cond.path.startswith("finding.") and not negated else ()
+    out: tuple[str, ...] = ()
+    for child in cond.children:
+        out += _positive_findings(child, negated ^ (cond.kind == "not"))
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,174 @@
+"""Assemble the plan JSON (docs/CONTRACTS.md) from the engine steps, with every item explained.
+
+Flow: facts → findings → screening → reasoning → prescription → advice → follow-up. Every list
+comes out in knowledge-base order, so the same case and KB give the same plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ptplan.core import explain, prescription, reasoning
+from ptplan.core.advice import select_advice
+from ptplan.core.case import Case
+from ptplan.core.facts import build_facts
+from ptplan.core.findings import derive_findings, done_tests
+from ptplan.core.i18n import Text
+from ptplan.core.measures import score_questionnaires
+from ptplan.core.norms import lookup_for
+from ptplan.core.screening import screen
+
+#: engine convention (SPEC §1: "reassess every few weeks"); a yellow flag's review_weeks shortens it.
+DEFAULT_REVIEW_WEEKS = 4
+FOLLOW_UP_MEASURES = ("nrs", "odi", "psfs", "start_back")
+
+
+def tx(text: Text | None, lang: str) -> str | None:
+    return text.get(lang) if text is not None else None
+
+
+def why(text: Text, lang: str) -> dict[str, Any]:
+    return {"why": text.get(lang), "why_i18n": {"ja": text.ja, "en": text.en}}
+
+
+def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
+               self_care_only: bool = False) -> dict[str, Any]:
+    measures = score_questionnaires(case.questionnaires, kb) if measures is None else measures
+    facts = build_facts(case, measures)
+    norms = lookup_for(kb, case.demographics.age, case.demographics.sex)
+    found = derive_findings(case, kb, facts, norms)
+    s = screen(case, kb, facts, norms)
+    done = done_tests(case, kb)
+    results = reasoning.reason(case, kb, facts, norms, done)
+    supported = [r.id for r in results if r.status == "supported"]
+    # Only hypotheses of moderate or high confidence shape the program; low ones are reported.
+    drivers = [r.id for r in results if r.status == "supported" and r.confidence != "low"]
+    comps, advice = [], []
+    if s.exercise_allowed:
+        ctx = prescription.make_context(kb, facts, norms, set(found) | set(supported), self_care_only)
+        comps = prescription.build_program(kb, ctx, drivers, s.yellow)
+        advice = select_advice(kb, facts, norms, self_care_only)
+    plan = {
+        "kb_version": kb.version, "lang": lang, "case_id": case.id,
+        "disclaimer": kb.meta.disclaimer.get(lang),
+        "triage": triage_json(kb, s, lang),
+        "findings": [finding_json(kb, h, lang) for h in found.values()],
+        "hypotheses": [hypothesis_json(kb, r, lang) for r in results],
+        "lenses": reasoning.lens_status(kb, results),
+        "knee_back": reasoning.knee_back_pattern(case, results),
+        "program": program_json(kb, comps, s, lang),
+        "advice": [advice_json(kb, a, lang) for a in advice],
+        "follow_up": follow_up_json(case, s, advice, lang, bool(found.get("high_fear_avoidance"))),
+    }
+    plan["references"] = references_json(kb, plan)
+    return plan
+
+
+def triage_json(kb, s, lang: str) -> dict[str, Any]:
+    questions = kb.red_flag_questions
+    flags = [{"id": f.id, "suspected": tx(f.suspected, lang), "urgency": f.urgency, "action": tx(f.action, lang),
+              "refs": list(f.refs), "because": s.because.get(f.id, [])} for f in s.flags]
+    flags.sort(key=lambda f: (-("none", "routine", "urgent", "emergency").index(f["urgency"]), f["id"]))
+    return {"level": s.level, "exercise_allowed": s.exercise_allowed, "flags": flags,
+            "referral": flags[0]["action"] if flags else None, "policy": tx(explain.POLICY, lang),
+            "to_ask": [{"id": q, "question": tx(questions[q].text, lang), "clinician": tx(questions[q].clinician, lang)}
+                       for q in s.to_ask],
+            "yellow_flags": [{"id": y.id, "name": tx(y.name, lang), "effect": tx(y.effect, lang), "refs": list(y.refs),
+                              "review_weeks": y.review_weeks} for y in s.yellow]}
+
+
+def finding_json(kb, h, lang: str) -> dict[str, Any]:
+    f = kb.findings[h.id]
+    return {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
+            "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+
+
+def hypothesis_json(kb, r, lang: str) -> dict[str, Any]:
+    h = kb.kind("hypotheses")[r.id]
+    text = explain.hypothesis_explanation(kb, r.rules, r.status, r.missing_tests)
+    return {"id": r.id, "name": tx(h.name, lang), "lens": h.lens, "status": r.status,
+            "confidence": r.confidence if r.status == "supported" else "low", "score": r.score,
+            "for": r.for_findings, "against": r.against, "rules": r.rules,
+            "description": tx(h.description, lang), "explanation": text.get(lang), **why(text, lang),
+            "refs": _refs(h.refs, *(kb.kind("rules")[x].refs for x in r.rules)),
+            "discriminating_tests": r.missing_tests}
+
+
+def _refs(*groups) -> list[str]:
+    out: list[str] = []
+    for g in groups:
+        out += [r for r in g if r not in out]
+    return out
+
+
+def program_json(kb, comps: list, s, lang: str) -> dict[str, Any]:
+    if not comps:
+        note = None if not s.exercise_allowed else tx(explain.NO_PROGRAM, lang)
+        return {"components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}, "note": note}
+    phases = phase_track(kb, comps[0].component.lens)
+    return {"components": [component_json(kb, c, i + 1, lang) for i, c in enumerate(comps)],
+            "phases": [{"id": p.id, "name": tx(p.name, lang), "weeks": f"{p.weeks_from}-{p.weeks_to}",
+                        "weeks_from": p.weeks_from, "weeks_to": p.weeks_to, "goals": tx(p.goals, lang),
+                        "progress_when": tx(p.progress_when, lang), "refs": list(p.refs), "status": p.status}
+                       for p in phases],
+            "schedule": prescription.schedule(comps), "note": None}
+
+
+def phase_track(kb, lead_lens: str) -> list:
+    """The phases for a program led by ``lead_lens``: its own track if the KB has one, else the general track."""
+    phases = sorted(kb.kind("phases").values(), key=lambda p: (p.order, p.id))
+    own = [p for p in phases if lead_lens in p.for_lenses]
+    return own or [p for p in phases if not p.for_lenses]
+
+
+def component_json(kb, cc, rank: int, lang: str) -> dict[str, Any]:
+    comp = cc.component
+    text = explain.because_of(kb, cc.reasons, comp.why) if cc.reasons else explain.text(
+        ja=comp.why.ja + explain.FALLBACK.ja, en=f"{comp.why.en} {explain.FALLBACK.en}")
+    families = list(dict.fromkeys(ch.exercise.family for ch in cc.exercises))
+    return {"id": comp.id, "name": tx(comp.name, lang), "lens": comp.lens, "family": families[0],
+            "families": families, "priority": rank, "kb_priority": comp.priority, "hypotheses": cc.reasons,
+            **why(text, lang), "refs": list(comp.refs),
+            "exercises": [exercise_json(kb, ch, comp, lang) for ch in cc.exercises]}
+
+
+def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
+    ex = ch.exercise
+    text = explain.exercise_why(kb, ch.matched, comp.name, ch.adjustments, ch.aimed)
+    return {"id": ex.id, "name": tx(ex.name, lang), "family": ex.family, "level": ex.level, "dose": ch.dose,
+            **why(text, lang), "addresses": ch.matched, "refs": _refs(ex.refs, ch.dose["refs"]),
+            "steps": ex.steps.get(lang), "feel": tx(ex.feel, lang), "stop_if": tx(ex.stop_if, lang),
+            "regression": ex.regression, "progression": ex.progression,
+            "cautions": [c.get(lang) for c in ex.cautions]}
+
+
+def advice_json(kb, a, lang: str) -> dict[str, Any]:
+    if a.findings:
+        text = explain.because_of(kb, list(a.findings))
+    elif a.entry.when is not None:
+        text = explain.because_of_facts(list(a.facts)) or explain.RECORDED
+    else:
+        text = explain.GENERAL_ADVICE
+    return {"id": a.entry.id, "category": a.entry.category, "title": tx(a.title, lang), "text": tx(a.text, lang),
+            "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
+
+
+def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool) -> dict[str, Any]:
+    measures = list(FOLLOW_UP_MEASURES) + (["koos12"] if case.has_pain("knee") else []) + (["fabq"] if fear else [])
+    doctor = [tx(a.text, lang) for a in advice if a.entry.category == "see_doctor"] or [tx(explain.SEE_DOCTOR, lang)]
+    review = None if not s.exercise_allowed else (s.review_weeks or DEFAULT_REVIEW_WEEKS)
+    return {"review_weeks": review, "measures": measures, "see_doctor_when": doctor}
+
+
+def references_json(kb, plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every reference the plan cites, once, sorted by id."""
+    t, program = plan["triage"], plan["program"]
+    groups = [t["flags"], t["yellow_flags"], plan["findings"], plan["hypotheses"], plan["advice"], program["phases"],
+              program["components"], *(c["exercises"] for c in program["components"])]
+    ids = {rid for group in groups for item in group for rid in item["refs"]}
+    out = []
+    for rid in sorted(ids):
+        r = kb.references.get(rid)
+        if r is not None:
+            out.append({"id": rid, "citation": r.citation, "doi": r.doi, "url": r.url, "status": r.status})
+    return out

@@ -1,0 +1,108 @@
+"""Reasoning as data: rules (rules.yaml) score hypotheses (hypotheses.yaml) from findings and facts.
+
+A hypothesis is *supported* when its summed weight is at least 1 and at least one rule for it
+fired. Confidence bands on the summed weight are engine conventions, not clinical numbers:
+4 or more is high, 2-3 moderate, 1 low. All three lenses are always examined; a lens with no
+supported hypothesis reports its hypotheses whose discriminating tests are not yet done as
+``insufficient_data``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ptplan.core.case import Case
+from ptplan.core.conditions import NormLookup
+from ptplan.core.kb_index import index_of
+
+THREE_LENSES = ("core", "mobility", "movement")
+PATTERNS = {"h_knee_to_back": "knee_to_back", "h_back_to_knee": "back_to_knee",
+            "h_concurrent_knee_back": "concurrent"}
+
+
+@dataclass
+class HypothesisResult:
+    id: str
+    score: int = 0
+    positive: bool = False
+    for_findings: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    missing_tests: list[str] = field(default_factory=list)
+    status: str = "supported"
+
+    @property
+    def supported(self) -> bool:
+        return self.positive and self.score >= 1
+
+    @property
+    def confidence(self) -> str:
+        return "high" if self.score >= 4 else "moderate" if self.score >= 2 else "low"
+
+
+def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, HypothesisResult]:
+    results: dict[str, HypothesisResult] = {}
+    idx = index_of(kb)
+    builds_on = idx.rule_findings
+    for rule, fn in idx.rules:
+        if not fn(facts, norms):
+            continue
+        rid = rule.id
+        r = results.setdefault(rule.hypothesis, HypothesisResult(rule.hypothesis))
+        r.score += rule.weight
+        r.rules.append(rid)
+        r.positive = r.positive or rule.weight > 0
+        named = [path[8:] for path in builds_on[rid] if facts.get(path)]
+        target = r.for_findings if rule.weight > 0 else r.against
+        target += [f for f in named if f not in target]
+    for r in results.values():
+        r.against = [f for f in r.against if f not in r.for_findings]  # a finding a rule builds on is not against it
+    return results
+
+
+def discriminating_tests(kb, hid: str) -> list[str]:
+    return list(index_of(kb).discriminating[hid])
+
+
+def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[str]) -> list[HypothesisResult]:
+    """Supported hypotheses (best first) plus insufficient-data entries for lenses with none supported."""
+    scored = score_rules(kb, facts, norms)
+    hyps = kb.kind("hypotheses")
+    out = [r for r in scored.values() if r.supported]
+    for r in out:
+        r.missing_tests = [t for t in discriminating_tests(kb, r.id) if t not in done]
+    for lens in THREE_LENSES:
+        if any(hyps[r.id].lens == lens for r in out):
+            continue
+        for hid, h in hyps.items():
+            missing = [t for t in discriminating_tests(kb, hid) if t not in done]
+            r = scored.get(hid) or HypothesisResult(hid)
+            if h.lens == lens and missing and r.score >= 0:  # a refuted hypothesis is not "undecided"
+                r.status, r.missing_tests = "insufficient_data", missing
+                out.append(r)
+    order = list(hyps)
+    out.sort(key=lambda r: (r.status != "supported", -r.score, order.index(r.id)))
+    return out
+
+
+def lens_status(kb, results: list[HypothesisResult]) -> dict[str, str]:
+    hyps = kb.kind("hypotheses")
+    status = {}
+    for lens in THREE_LENSES:
+        mine = [r for r in results if hyps[r.id].lens == lens]
+        status[lens] = ("supported" if any(r.status == "supported" for r in mine)
+                        else "insufficient_data" if mine else "no_problem_found")
+    return status
+
+
+def knee_back_pattern(case: Case, results: list[HypothesisResult]) -> dict[str, Any]:
+    """knee_to_back | back_to_knee | concurrent | none | insufficient_data, from the pattern hypotheses."""
+    if not (case.has_pain("knee") and case.has_pain("low_back")):
+        return {"pattern": "none", "hypothesis": None, "confidence": None}
+    candidates = [r for r in results if r.id in PATTERNS and r.status == "supported"]
+    if not candidates:
+        return {"pattern": "insufficient_data", "hypothesis": None, "confidence": None}
+    # On a tie the direction cannot be told, which is the concurrent pattern by definition.
+    best = max(candidates, key=lambda r: (r.score, r.id == "h_concurrent_knee_back"))
+    return {"pattern": PATTERNS[best.id], "hypothesis": best.id, "confidence": best.confidence}

@@ -1,0 +1,72 @@
+"""The use-cases every adapter calls (CLI, API, web): make a plan, validate-and-plan, self-check.
+
+All three are deterministic: the same input and knowledge-base version give the same plan dict,
+and :func:`plan_json` turns it into byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ptplan.core.case import Case
+from ptplan.core.case_io import validate_case
+from ptplan.core.i18n import LANGS
+from ptplan.core.kb.loader import default_kb
+from ptplan.core.plan import build_plan
+from ptplan.errors import InputError
+
+SELF_CHECK_KEYS = {"red_flags", "pain", "onset_order", "symptoms", "helps", "age", "sex", "height_cm",
+                   "weight_kg", "activity", "conditions", "questionnaires"}
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InputError.single("lang", f"expected one of {', '.join(LANGS)}, got {lang!r}", "invalid",
+                                f"言語は {' / '.join(LANGS)} のいずれかです")
+    return lang
+
+
+def make_plan(case: Case, lang: str = "ja", kb=None, measures: dict | None = None) -> dict[str, Any]:
+    """The plan JSON for a validated case (docs/CONTRACTS.md)."""
+    return build_plan(case, kb or default_kb(), _lang(lang), measures)
+
+
+def plan_from_data(data: dict, lang: str = "ja", kb=None) -> dict[str, Any]:
+    """Validate a case mapping (raises :class:`InputError` naming each bad field), then plan."""
+    kb = kb or default_kb()
+    return make_plan(validate_case(data, kb), lang, kb)
+
+
+def self_check(answers: dict, lang: str = "ja", kb=None) -> dict[str, Any]:
+    """The patient self-check: answers → triage and a self-care plan (self-care exercises and advice only)."""
+    kb = kb or default_kb()
+    case = validate_case(self_check_case(answers), kb)
+    plan = build_plan(case, kb, _lang(lang), self_care_only=True)
+    plan["mode"] = "self_check"
+    return plan
+
+
+def self_check_case(answers: dict) -> dict[str, Any]:
+    """Map the flat self-check answers onto the case structure."""
+    if not isinstance(answers, dict):
+        raise InputError.single("answers", "expected a mapping of answers", "type", "回答は対応表（mapping）で渡してください")
+    unknown = sorted(set(answers) - SELF_CHECK_KEYS)
+    if unknown:
+        raise InputError.single(unknown[0], f"unknown answer; expected one of {', '.join(sorted(SELF_CHECK_KEYS))}",
+                                "unknown_field", "未知の回答項目です")
+    pain = answers.get("pain") or []
+    symptoms = dict(answers.get("symptoms") or {})
+    if answers.get("helps"):
+        symptoms["helps"] = answers["helps"]
+    demo = {k: answers[k] for k in ("age", "sex", "height_cm", "weight_kg") if answers.get(k) is not None}
+    return {"id": "self_check", "demographics": demo,
+            "pain": [p if isinstance(p, dict) else {"site": p} for p in pain],
+            "history": {"onset_order": answers.get("onset_order") or "unknown"}, "symptoms": symptoms,
+            "red_flags": answers.get("red_flags") or {}, "activity": answers.get("activity") or {},
+            "conditions": answers.get("conditions") or [], "questionnaires": answers.get("questionnaires") or {}}
+
+
+def plan_json(plan: dict[str, Any]) -> str:
+    """Stable JSON: sorted keys, real Japanese characters, trailing newline."""
+    return json.dumps(plan, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
