@@ -80,3 +80,27 @@ def test_it_writes_the_sheet_from_the_cli(tmp_path):
     result = CliRunner().invoke(app, ["kb", "sheet", "-o", str(tmp_path / "s.svg")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_it_illustrates_every_packaged_exercise():
+    assert set(KB.kind("illustrations")) == set(KB.exercises)
+    assert len(IDS) >= 90
+
+
+def test_it_refuses_a_knowledge_base_with_an_exercise_missing_its_picture(tmp_path):
+    import shutil
+
+    import yaml
+
+    from ptplan.core.kb import loader
+    from ptplan.errors import KnowledgeBaseError
+
+    root = tmp_path / "kb"
+    shutil.copytree(loader.PACKAGE_KB, root)
+    path = root / "illustrations" / "strengthening.yaml"
+    entries = [e for e in yaml.safe_load(path.read_text(encoding="utf-8")) if e["id"] != "bridge"]
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        loader.load(root)
+    assert [p.code for p in err.value.problems] == ["missing_illustration"]
+    assert "bridge" in err.value.problems[0].message
