@@ -53,3 +53,10 @@ def test_it_prints_japanese_pdfs_of_real_plans(stem):
         assert "実施チェック表" in text
     else:
         assert "受診してください" in text and "実施チェック表" not in text
+
+
+def test_it_titles_a_self_check_plan_as_self_care():
+    plan = services.self_check({"pain": ["low_back"], "age": 45}, "ja")
+    md = render(plan, "md", "ja")
+    assert md.startswith("# あなたのセルフケアプラン")
+    assert "### 1. " in md  # self-care exercises are listed

@@ -127,8 +127,11 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         ex["days"] = days.get(ex["id"], [True] * 7)
     advice = _advice(plan, lang)
     see_doctor = as_list((plan.get("follow_up") or {}).get("see_doctor_when"))
+    words = labels(lang)
+    if plan.get("mode") == "self_check":  # the patient's own self-check, not a therapist's programme
+        words["title"] = words["self_title"]
     return {
-        "lang": lang, "L": labels(lang), "plan": plan, "exercises": exs, "referral_only": not allowed,
+        "lang": lang, "L": words, "plan": plan, "exercises": exs, "referral_only": not allowed,
         "rest_days": any(not on for ex in exs for on in ex["days"]),
         "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
         "medical_options": advice["medical_option"],

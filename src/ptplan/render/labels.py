@@ -7,6 +7,7 @@ from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("あなたの運動プログラム", "Your exercise programme"),
+    "self_title": ("あなたのセルフケアプラン", "Your self-care plan"),
     "referral_title": ("運動を始める前に、まず医療機関を受診してください", "Please see a doctor before starting any exercise"),
     "patient": ("お名前", "Name"),
     "date": ("作成日", "Date"),
