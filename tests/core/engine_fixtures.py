@@ -28,6 +28,8 @@ def _merge(packaged: Path, fixture: Path) -> None:
 
 def build_fixture_kb(dest: Path):
     shutil.copytree(PACKAGE_KB, dest)
+    if (FIXTURE_KB / "exercises").is_dir():  # fixture exercises have no illustrations; drop the packaged ones
+        shutil.rmtree(dest / "illustrations", ignore_errors=True)
     for item in FIXTURE_KB.iterdir():
         target = dest / item.name
         if item.name in MERGED:

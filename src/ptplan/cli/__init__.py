@@ -16,6 +16,7 @@ from ptplan.cli import db as db_cmd
 from ptplan.cli import kb as kb_cmd
 from ptplan.cli import measure as measure_cmd
 from ptplan.cli import plan as plan_cmd
+from ptplan.cli import render as render_cmd
 from ptplan.cli import review as review_cmd
 from ptplan.cli import schema as schema_cmd
 from ptplan.cli import server as server_cmd
@@ -34,6 +35,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
 app.command("serve")(server_cmd.serve)
 app.command("demo")(server_cmd.demo)
+app.command(name="render")(render_cmd.render_cmd)
 app.add_typer(measure_cmd.app, name="measure")
 app.command("review")(review_cmd.review)
 app.add_typer(video_cmd.app, name="video")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
+from ptplan.cli.sheet import sheet
 from ptplan.core.kb import loader
 from ptplan.core.kb.stats import kb_stats
 
-app = typer.Typer(no_args_is_help=True, help="Knowledge base: validate, stats.")
+app = typer.Typer(no_args_is_help=True, help="Knowledge base: validate, stats, illustration sheet.")
 
 
 @app.command()
@@ -32,3 +33,5 @@ def stats(as_json: bool = typer.Option(False, "--json", help="print JSON"),
     else:
         for k, v in s.items():
             typer.echo(f"{k:>20}: {v}")
+
+app.command(name="sheet")(sheet)

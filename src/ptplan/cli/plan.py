@@ -1,4 +1,5 @@
-"""``ptplan plan CASE``: the plan for one case, as a terminal report (ja by default) or stable JSON."""
+"""``ptplan plan CASE``: the plan for one case, as a terminal report (ja by default), stable JSON, or a
+rendered document (Markdown, HTML/PDF handout, FHIR bundle) through :mod:`ptplan.render`."""
 
 from __future__ import annotations
 
@@ -19,14 +20,27 @@ class Lang(StrEnum):
 class Format(StrEnum):
     text = "text"
     json = "json"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+    fhir = "fhir"
 
 
 def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
          lang: Lang = typer.Option(Lang.ja, "--lang", help="output language"),
-         fmt: Format = typer.Option(Format.text, "--format", help="text (terminal report) or json"),
-         output: Path | None = typer.Option(None, "-o", "--output", help="write to this file instead of stdout")):
+         fmt: Format = typer.Option(Format.text, "--format",
+                                    help="text (terminal report), json, md, html, pdf (handout) or fhir"),
+         output: Path | None = typer.Option(None, "-o", "--output", help="write to this file instead of stdout"),
+         therapist: str | None = typer.Option(None, "--therapist", help="therapist's name on the handout"),
+         review_date: str | None = typer.Option(None, "--review-date", help="YYYY-MM-DD on the handout")):
     """Screen, reason and prescribe for CASE; print the plan."""
-    result = make_plan(load_case_file(case), lang.value)
+    data = load_case_file(case)
+    result = make_plan(data, lang.value)
+    if fmt not in (Format.text, Format.json):  # documents come from the renderer registry
+        from ptplan.cli.render import emit
+
+        return emit(result, fmt.value, lang.value, output, therapist=therapist, review_date=review_date,
+                    case=data.model_dump(mode="json", exclude_none=True))
     if fmt is Format.json:
         text = plan_json(result)
     else:

@@ -1,1 +1,62 @@
-"""Renderers: turn a plan dict into text, Markdown, HTML/PDF or FHIR. Adapters; the core never imports them."""
+"""Renderers: turn a plan (the plan JSON of docs/CONTRACTS.md) into a document format.
+
+A registry maps a format name to a renderer; the built-in formats register the same way anything added
+later would (STYLE habit 5). Renderer modules are imported on first use so that ``ptplan plan --format
+json`` never loads WeasyPrint.
+
+    >>> render(plan, "md", "ja")          # str
+    >>> render(plan, "pdf", "ja", therapist="山田", review_date="2026-12-20")   # bytes
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ptplan.errors import InputError
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    target: str  # "module:function", imported lazily
+    media_type: str
+    suffix: str
+    binary: bool = False
+
+    def load(self) -> Callable[..., str | bytes]:
+        module, func = self.target.split(":")
+        return getattr(importlib.import_module(module), func)
+
+
+RENDERERS: dict[str, Renderer] = {}
+
+
+def register(renderer: Renderer) -> Renderer:
+    RENDERERS[renderer.name] = renderer
+    return renderer
+
+
+for _r in (
+    Renderer("text", "ptplan.render.plain:render_text", "text/plain; charset=utf-8", ".txt"),
+    Renderer("json", "ptplan.render.plain:render_json", "application/json", ".json"),
+    Renderer("md", "ptplan.render.markdown:render_markdown", "text/markdown; charset=utf-8", ".md"),
+    Renderer("html", "ptplan.render.handout:render_html", "text/html; charset=utf-8", ".html"),
+    Renderer("pdf", "ptplan.render.handout:render_pdf", "application/pdf", ".pdf", binary=True),
+    Renderer("fhir", "ptplan.render.fhir:render_fhir", "application/fhir+json", ".json"),
+):
+    register(_r)
+
+
+def render(plan: dict, fmt: str, lang: str | None = None, **opts) -> str | bytes:
+    """Render ``plan`` as ``fmt`` in ``lang`` (default: the plan's own language).
+
+    Options understood by the built-ins: ``therapist``, ``review_date`` (YYYY-MM-DD), ``patient``,
+    ``clinic``, ``date`` (handout, markdown); ``case`` (case data dict) and ``measures`` (scored
+    questionnaires) for FHIR. Raises :class:`InputError` for an unknown format.
+    """
+    if fmt not in RENDERERS:
+        raise InputError.single("format", f"unknown format '{fmt}'; expected one of: {', '.join(sorted(RENDERERS))}",
+                                "format", f"形式 '{fmt}' はありません。使える形式: {', '.join(sorted(RENDERERS))}")
+    return RENDERERS[fmt].load()(plan, lang or plan.get("lang", "ja"), **opts)

@@ -32,6 +32,7 @@ def check(kb) -> list[Problem]:
     problems += _check_exercises(kb)
     problems += _check_tests(kb)
     problems += _check_reasoning(kb)
+    problems += _check_illustrations(kb)
     return problems
 
 
@@ -144,4 +145,31 @@ def _check_tests(kb) -> list[Problem]:
         for i, n in enumerate(test.norms):
             if n.age_min > n.age_max:
                 out.append(Problem(f"{where}.norms[{i}]", "age_min is above age_max", "range"))
+    return out
+
+
+def _check_illustrations(kb) -> list[Problem]:
+    """Every exercise has a picture, every picture belongs to an exercise and names known poses.
+
+    A knowledge base without any illustrations (e.g. a small test KB) is valid; once it has some, it
+    needs one for every exercise, because the handout draws them all.
+    """
+    out = []
+    pictures, poses = kb.kind("illustrations"), kb.kind("poses")
+    if not pictures:
+        return out
+    for eid in kb.exercises:
+        if eid not in pictures:
+            out.append(Problem(f"illustrations ({eid})", f"exercise '{eid}' has no illustration keyframes",
+                               "missing_illustration"))
+    for iid, pic in pictures.items():
+        where = f"{kb.sources[('illustrations', iid)]} ({iid})"
+        if iid not in kb.exercises:
+            out.append(Problem(where, f"unknown exercise '{iid}'", "dangling_id"))
+        for name in ("start", "end"):
+            frame = getattr(pic, name)
+            if frame.pose not in poses:
+                out.append(Problem(f"{where}.{name}.pose", f"unknown pose '{frame.pose}'", "dangling_id"))
+        if pic.start == pic.end:
+            out.append(Problem(where, "start and end keyframes are identical", "still_picture"))
     return out

@@ -452,6 +452,54 @@ class KbMeta(BaseModel):
     disclaimer: Text
 
 
+Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
+                "near_shoulder", "near_elbow", "far_shoulder", "far_elbow"]
+PropKind = Literal["mat", "chair", "wall", "band", "towel", "step", "ball", "pool", "table", "foam_roller", "pole",
+                   "cuff", "cushion", "box", "stick"]
+Limb = Literal["near_hand", "far_hand", "near_foot", "far_foot", "near_knee", "far_knee", "pelvis", "head",
+               "low_back", "upper_back",
+               "anchor_front", "anchor_back", "anchor_low_front", "anchor_low_back"]
+
+
+class Pose(_Entry):
+    """A named base pose for the exercise illustrations: joint angles in degrees (see ``render/figures.py``).
+
+    ``view`` is the drawing plane: ``side`` (sagittal; most exercises) or ``front`` (frontal; abduction,
+    side steps). ``trunk`` is the absolute angle of pelvis→neck (90 = upright, 180 = lying head left);
+    limb angles are relative (hip/shoulder 0 = in line with the trunk, flexion positive).
+    """
+
+    view: Literal["side", "front"] = "side"
+    thigh_scale: float = Field(1.0, gt=0, le=1, description="shortens the thighs when they point at the viewer")
+    angles: dict[Joint, float]
+
+
+class Prop(BaseModel):
+    """Equipment drawn with the figure; ``between`` names the two points a band or towel joins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: PropKind
+    between: tuple[Limb, Limb] | None = None
+    under: Limb | None = Field(None, description="the body point a ball, step, roller, cushion or chair back sits "
+                                                 "under, the hand holding a pole or box; anchor_front puts a wall in front")
+
+
+class Keyframe(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pose: Id
+    set: dict[Joint, float] = Field(default_factory=dict, description="joint angles that differ from the pose")
+    props: list[PropKind | Prop] = Field(default_factory=list)
+
+
+class Illustration(_Entry):
+    """Start and end keyframes of one exercise (id = the exercise id); drawn by ``render/figures.py``."""
+
+    start: Keyframe
+    end: Keyframe
+    highlight: list[Literal["trunk", "near_leg", "far_leg", "near_arm", "far_arm"]] = Field(
+        default_factory=list, description="body parts drawn in the accent colour (the working part)")
+
+
 #: file name (without .yaml) -> entry model; the loader reads exactly these lists.
 KINDS: dict[str, type[_Entry]] = {
     "references": Reference,
@@ -471,4 +519,6 @@ KINDS: dict[str, type[_Entry]] = {
     "phases": Phase,
     "measures": MeasureDef,
     "progression": ProgressionRule,
+    "poses": Pose,
+    "illustrations": Illustration,
 }

@@ -1,0 +1,102 @@
+"""Fixed wording of the rendered outputs (headings, units, day names) in Japanese and English.
+
+Clinical content comes from the plan; only the frame around it lives here.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("あなたの運動プログラム", "Your exercise programme"),
+    "self_title": ("あなたのセルフケアプラン", "Your self-care plan"),
+    "referral_title": ("運動を始める前に、まず医療機関を受診してください", "Please see a doctor before starting any exercise"),
+    "patient": ("お名前", "Name"),
+    "date": ("作成日", "Date"),
+    "therapist": ("担当理学療法士", "Your physiotherapist"),
+    "review": ("次回の見直し", "Next review"),
+    "about": ("このプログラムのねらい", "What this programme is for"),
+    "exercises": ("運動のやり方", "How to do the exercises"),
+    "how": ("やり方", "How"),
+    "dose": ("回数と頻度", "How much and how often"),
+    "feel": ("感じてほしいこと", "What you should feel"),
+    "stop": ("中止する目安", "Stop if"),
+    "why": ("この運動を行う理由", "Why this exercise"),
+    "tick_sheet": ("実施チェック表", "Exercise diary"),
+    "tick_hint": ("行った運動に ✓ を、その日の痛みを 0〜10 で記入してください。",
+                  "Tick each exercise you did, and write down your pain that day from 0 to 10."),
+    "rest_hint": ("斜線の日は、その運動はお休みです。", "Shaded days are rest days for that exercise."),
+    "week": ("第　　週（　　月　　日〜）", "Week ____ (from ________)"),
+    "pain_row": ("痛み (0–10)", "Pain (0–10)"),
+    "self_care": ("日常生活でのセルフケア", "Looking after yourself day to day"),
+    "see_doctor": ("こんなときは医師に相談してください", "See a doctor if"),
+    "phases": ("進め方", "How the programme moves on"),
+    "weeks": ("週", "weeks"),
+    "progress_when": ("次へ進む目安", "Move on when"),
+    "caution": ("注意", "Note"),
+    "why_referral": ("受診をおすすめする理由", "Why we recommend seeing a doctor"),
+    "what_to_do": ("いますぐ行うこと", "What to do now"),
+    "bring": ("この用紙を持って受診してください。", "Take this sheet with you to the doctor."),
+    "generated": ("ptplan 知識ベース", "ptplan knowledge base"),
+    "references": ("参考文献", "References"),
+    "hypotheses": ("評価から考えられること", "What the assessment suggests"),
+    "confidence": ("確からしさ", "Confidence"),
+    "findings": ("評価の所見", "Findings"),
+    "advice": ("アドバイス", "Advice"),
+    "measures": ("評価に使う質問票", "Questionnaires to repeat"),
+    "program": ("プログラム", "Programme"),
+    "not_set": ("（未定）", "(to be set)"),
+    "medical_options": ("医療機関で受けられる治療について", "Treatments a doctor may offer"),
+    "medical_hint": ("参考として、主な選択肢と根拠の強さをまとめています。受けるかどうかは医師と相談してください。",
+                     "For your information: the main options and how strong the evidence is. Decide with your doctor."),
+}
+
+URGENCY: dict[str, tuple[str, str]] = {
+    "emergency": ("今すぐ救急外来を受診してください", "Go to an emergency department now"),
+    # no time windows here: the plan's own flag actions say how soon, with their references
+    "urgent": ("できるだけ早く医師の診察を受けてください", "See a doctor as soon as you can"),
+    "routine": ("近いうちにかかりつけ医に相談してください", "Make an appointment with your doctor"),
+}
+
+CATEGORY: dict[str, tuple[str, str]] = {
+    "heat": ("温める", "Heat"), "cold": ("冷やす", "Cold"), "daily_life": ("日常生活", "Daily life"),
+    "sitting": ("座り方", "Sitting"), "stairs": ("階段", "Stairs"), "footwear": ("靴", "Footwear"),
+    "bedding": ("寝具", "Bedding"), "desk": ("机まわり", "Desk"), "weight": ("体重", "Weight"),
+    "nutrition": ("食事", "Food"), "aerobic": ("有酸素運動", "Aerobic activity"),
+    "education": ("知っておきたいこと", "Good to know"),
+    "see_doctor": ("受診", "Seeing a doctor"), "medical_option": ("医療での選択肢", "Medical options"),
+    "sleep": ("睡眠", "Sleep"),
+}
+
+CONFIDENCE = {"high": ("高い", "high"), "moderate": ("中程度", "moderate"), "low": ("低い", "low")}
+
+DAYS = {"ja": ["月", "火", "水", "木", "金", "土", "日"], "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+
+def label(key: str, lang: str, table: dict[str, tuple[str, str]] = LABELS) -> str:
+    ja, en = table[key]
+    return ja if lang == "ja" else en
+
+
+def labels(lang: str) -> dict[str, str]:
+    return {k: label(k, lang) for k in LABELS}
+
+
+def dose_text(dose: dict, lang: str) -> str:
+    """One line such as ``10回 × 2セット・5秒保持・週3回`` / ``2 sets × 10 reps, hold 5 s, 3 times a week``."""
+    ja = lang == "ja"
+    parts = []
+    sets, reps, hold, mins = dose.get("sets"), dose.get("reps"), dose.get("hold_s"), dose.get("duration_min")
+    if reps:
+        many = sets and sets > 1  # "× 1 set" says nothing
+        unit = (f"{reps}回" + (f" × {sets}セット" if many else "")) if ja else \
+            ((f"{sets} sets × " if many else "") + f"{reps} reps")
+        parts.append(unit)
+    if hold:
+        parts.append(f"{hold}秒保持" if ja else f"hold {hold} s")
+    if mins:
+        parts.append(f"{mins}分" if ja else f"{mins} min")
+    if dose.get("per_side"):
+        parts.append("左右それぞれ" if ja else "each side")
+    spw = dose.get("sessions_per_week")
+    if spw:
+        parts.append(("毎日" if spw >= 7 else f"週{spw}回") if ja else ("every day" if spw >= 7 else f"{spw} times a week"))
+    return ("・" if ja else ", ").join(parts)

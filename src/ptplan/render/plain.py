@@ -1,0 +1,15 @@
+"""The engine's own outputs (terminal report, stable JSON) behind the common renderer signature."""
+
+from __future__ import annotations
+
+
+def render_text(plan: dict, lang: str = "ja", width: int = 100, **_opts) -> str:
+    from ptplan.render.text import render_text as report
+
+    return report(plan, width=width)
+
+
+def render_json(plan: dict, lang: str = "ja", **_opts) -> str:
+    from ptplan.core.services import plan_json
+
+    return plan_json(plan)

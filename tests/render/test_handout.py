@@ -1,0 +1,93 @@
+import io
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ptplan.render import render
+
+pytest.importorskip("weasyprint")
+pypdf = pytest.importorskip("pypdf")
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _fonts(pdf: bytes) -> set[str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).get_object().values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_it_embeds_a_japanese_font_and_the_names_come_back_as_text(pdf_ja):
+    assert pdf_ja.startswith(b"%PDF")
+    text = _pdf_text(pdf_ja).replace(" ", "")
+    for name in ("あお向けドローイン", "ブリッジ（お尻上げ）", "椅子スクワット", "大腿四頭筋セッティング"):
+        assert name in text
+    assert "山田花子" in text and "2026年12月20日" in text
+    assert "\ufffd" not in text  # no replacement characters (tofu)
+    assert any("Noto-Sans-CJK-JP" in f for f in _fonts(pdf_ja))  # subset embedded, e.g. ABCDEF+Noto-Sans-CJK-JP
+
+
+def test_it_puts_the_diary_self_care_and_doctor_advice_in_the_pdf(pdf_ja):
+    text = _pdf_text(pdf_ja).replace(" ", "")
+    for heading in ("実施チェック表", "日常生活でのセルフケア", "こんなときは医師に相談してください", "中止する目安"):
+        assert heading in text
+    assert "診断ではありません" in text  # the disclaimer
+
+
+def test_it_renders_a_referral_page_for_a_red_flag_plan(redflag_ja):
+    pdf = render(redflag_ja, "pdf")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = _pdf_text(pdf).replace(" ", "")
+    assert len(reader.pages) == 1
+    assert "今すぐ救急外来を受診してください" in text
+    assert "実施チェック表" not in text
+
+
+def test_it_draws_one_figure_per_illustrated_exercise_in_html(plan_ja):
+    from ptplan.core.kb.loader import default_kb
+
+    html = render(plan_ja, "html", date="2026-11-22")
+    known = [e["id"] for c in plan_ja["program"]["components"] for e in c["exercises"]
+             if e["id"] in default_kb().kind("illustrations")]
+    assert known, "the fixture names at least one exercise of the knowledge base"
+    assert html.count('class="exercise-figure"') == len(known)
+    assert html.count('<article class="exercise">') == 6
+    start = html.index("<svg")
+    ET.fromstring(html[start:html.index("</svg>", start) + 6])  # inline SVG is well-formed XML
+
+
+def test_it_writes_english_labels_in_english(plan_en):
+    html = render(plan_en, "html", date="2026-11-22")
+    assert '<html lang="en">' in html
+    assert "How to do the exercises" in html and "運動のやり方" not in html
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+def test_it_rasterises_page_one(pdf_ja, tmp_path):
+    (tmp_path / "h.pdf").write_bytes(pdf_ja)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(tmp_path / "h.pdf"), str(tmp_path / "p")],
+                   check=True)
+    pngs = list(tmp_path.glob("p*.png"))
+    assert len(pngs) == 1 and pngs[0].stat().st_size > 5000
+
+
+def test_it_escapes_names_in_html(plan_ja):
+    html = render(plan_ja, "html", therapist="<script>alert(1)</script>", date="2026-11-22")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_shades_rest_days_in_the_diary(plan_ja):
+    html = render(plan_ja, "html", date="2026-11-22", figures=False)
+    diary = html[html.index('<section class="diary">'):]
+    first_week = diary[:diary.index("</table>")]
+    assert first_week.count('class="off"') == 8  # bridge and chair squat rest on Tue, Thu, Sat, Sun
+    assert "斜線の日は、その運動はお休みです。" in diary
