@@ -19,7 +19,6 @@ PAIN_SITES = ("low_back", "knee", "buttock", "thigh", "leg")
 TASKS = ("squat", "forward_bend", "gait", "single_leg_stance")
 YES_NO = ("yes", "no")
 # Item counts and ranges, used only while the measures knowledge (kb kind "measures") is not on main.
-FALLBACK_QUESTIONNAIRES = {"nrs": (1, 0, 10), "odi": (10, 0, 5), "rmdq": (24, 0, 1), "start_back": (9, 0, 1)}
 QUESTIONNAIRES = ("nrs", "odi", "rmdq", "start_back", "koos12")
 OPTIONS = {
     "sex": ("female", "male", "other"), "side": ("left", "right", "both"),
@@ -107,11 +106,6 @@ def questionnaire_groups(kb) -> list:
             fields = [Field(f"questionnaires.{name}.{i}", "number", item, lo=lo, hi=hi, label_is_text=True)
                       for i, item in enumerate(items)]
             out.append((entry.name, None, fields))
-        elif name in FALLBACK_QUESTIONNAIRES:
-            n, lo, hi = FALLBACK_QUESTIONNAIRES[name]
-            fields = [Field(f"questionnaires.{name}.{i}", "number", str(i + 1), lo=lo, hi=hi, label_is_text=True)
-                      for i in range(n)]
-            out.append((name.upper(), None, fields))
     return out
 
 

@@ -15,8 +15,6 @@ from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision,
 from ptplan.web import plan_edits
 from ptplan.web.charts import Chart
 
-# Used only until the measures knowledge (kb kind "measures", with its own MCIDs) is on main.
-FALLBACK_MCID = {"nrs": (2.0, "ostelo_2008"), "odi": (10.0, "ostelo_2008"), "rmdq": (5.0, "ostelo_2008")}
 SCALES = {"nrs": (0, 10, True), "odi": (0, 100, True), "rmdq": (0, 24, True), "koos12": (0, 100, False),
           "koos_ps": (0, 100, True), "jkom": (0, 100, True)}
 KNEE_MEASURES = ("koos12", "koos_ps", "jkom")
@@ -56,7 +54,7 @@ def mcid(name: str) -> tuple[float | None, str | None]:
     points = getattr(found, "points", None) if found is not None else None
     if points is not None:
         return float(points), getattr(found, "ref", None)
-    return FALLBACK_MCID.get(name, (None, None))
+    return None, None
 
 
 def _score(row: MeasureResult) -> float | None:
