@@ -12,7 +12,7 @@ import functools
 import pytest
 from personas import build_world
 
-from ptplan.store.testing import TEST_URL_ENV, postgres_unreachable, postgres_url, temporary_engine
+from ptplan.store.testing import require_postgres, temporary_engine
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -28,12 +28,7 @@ def _hash_each_password_once():
 
 def _engine_for(backend: str, tmp_path_factory):
     if backend == "postgresql":
-        url = postgres_url()
-        if url is None:
-            pytest.skip(f"{TEST_URL_ENV} not set")
-        reason = postgres_unreachable(url)
-        if reason:
-            pytest.skip(reason)
+        require_postgres()
     return temporary_engine(backend, tmp_path_factory.mktemp("db"))
 
 

@@ -47,14 +47,11 @@ def test_it_reports_a_bad_log_with_its_field_and_exit_2(monkeypatch, capsys, tmp
     assert code == 2 and "latest.nrs.item[1]: expected 0–10, got 15" in err
 
 
-def test_it_needs_a_plan_when_no_planner_exists(monkeypatch, capsys, tmp_path):
-    pytest.importorskip("ptplan.core.progression")
-    try:
-        from ptplan.core.services import make_plan  # noqa: F401
-    except ImportError:
-        bad = tmp_path / "noplan.yaml"
-        bad.write_text("latest: {nrs: [5]}\nsessions: []\n", encoding="utf-8")
-        code, _, err = run(monkeypatch, capsys, "review", str(CASE), str(bad))
-        assert code == 2 and "error: plan:" in err
-    else:
-        pytest.skip("ptplan.core.services.make_plan exists: the plan is made from the case")
+def test_it_makes_the_plan_from_the_case_when_the_log_has_none(monkeypatch, capsys, tmp_path):
+    log = tmp_path / "noplan.yaml"
+    log.write_text("latest: {nrs: [5]}\nsessions: []\n", encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "review", str(CASE), str(log), "--json")
+    r = json.loads(out)
+    assert code == 0, err
+    assert r["decision"] in ("progress", "hold", "regress", "refer")
+    assert r["exercises"], "the decision covers the exercises of the plan made from the case"

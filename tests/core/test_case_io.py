@@ -127,3 +127,13 @@ def test_it_accepts_an_example_on_the_command_line():
     run = subprocess.run([str(PTPLAN), "case", "check", str(EXAMPLES[0])], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("ok:")
+
+
+def test_it_refuses_an_impossible_assessment_date():
+    from ptplan.core.case_io import validate_case
+    from ptplan.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        validate_case({"assessed_on": "2026-02-30"})
+    assert [p.path for p in exc.value.problems] == ["assessed_on"]
+    assert "real calendar date" in exc.value.problems[0].message

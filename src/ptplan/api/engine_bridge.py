@@ -4,7 +4,7 @@ directly, so the mapping of core error paths to request fields lives in one plac
 
 from __future__ import annotations
 
-from ptplan.core import measures, progression, services
+from ptplan.core import measures, services
 from ptplan.core.case import Case
 from ptplan.core.case_io import check_against_kb
 from ptplan.core.kb.loader import default_kb
@@ -47,4 +47,4 @@ def _answers_path(path: str, name: str) -> str:
 
 
 def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], lang: str = "ja") -> dict:
-    return progression.review(plan, baseline, latest, sessions, lang=lang)
+    return services.review(plan, baseline, latest, sessions, lang=lang)

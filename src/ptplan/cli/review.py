@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from ptplan.core.case_io import load_case_file, parse_text
-from ptplan.core.progression import review as review_core
+from ptplan.core.services import review as review_core
 from ptplan.errors import InputError, PtplanError, error_payload
 
 LABELS = {"progress": ("進める", "progress"), "hold": ("現状維持", "hold"), "regress": ("負荷を下げる", "regress"),
@@ -31,13 +31,7 @@ def _read_log(path: Path) -> dict[str, Any]:
 def _plan(log: dict, case, lang: str) -> dict:
     if log.get("plan") is not None:
         return log["plan"]
-    try:  # services.py comes from the engine; until it exists the log must carry the plan
-        from ptplan.core.services import make_plan
-    except ImportError:
-        make_plan = None
-    if make_plan is None:
-        raise InputError.single("plan", "the log has no plan and ptplan.core.services.make_plan is not available",
-                                "missing", "ログに plan がなく、計画を自動作成する機能もありません")
+    from ptplan.core.services import make_plan
     return make_plan(case, lang=lang)
 
 

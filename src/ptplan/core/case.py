@@ -9,9 +9,10 @@ knowledge base (test ids, value ranges per test, red-flag ids) live in :mod:`ptp
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Answer = Literal["yes", "no", "unknown"]
 Side = Literal["left", "right", "both"]
@@ -147,6 +148,16 @@ class Case(_Model):
     activity: Activity = Field(default_factory=Activity)
     goals: list[str] = Field(default_factory=list, max_length=10)
     notes: str | None = Field(None, max_length=5000)
+
+    @field_validator("assessed_on")
+    @classmethod
+    def _real_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                date.fromisoformat(v)
+            except ValueError:
+                raise ValueError("not a real calendar date") from None
+        return v
 
     def answer(self, question_id: str) -> Answer:
         return self.red_flags.get(question_id, "unknown")

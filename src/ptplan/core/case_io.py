@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ptplan.core.case import Case
 from ptplan.errors import InputError, Problem
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
 UNIT_WORDS = {"deg": ("degrees", "度"), "s": ("seconds", "秒"), "count": ("count", "回"),
               "mmHg": ("mmHg", "mmHg"), "points": ("points", "点"), "cm": ("centimetres", "cm"),
               "none": ("", "")}
@@ -25,7 +26,7 @@ UNIT_WORDS = {"deg": ("degrees", "度"), "s": ("seconds", "秒"), "count": ("cou
 def parse_text(text: str, source: str = "case") -> dict:
     """Parse YAML or JSON text (JSON is YAML) into a mapping, or raise a clear InputError."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

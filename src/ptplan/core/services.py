@@ -1,4 +1,4 @@
-"""The use-cases every adapter calls (CLI, API, web): make a plan, validate-and-plan, self-check.
+"""The use-cases every adapter calls (CLI, API, web): make a plan, validate-and-plan, self-check, review.
 
 All three are deterministic: the same input and knowledge-base version give the same plan dict,
 and :func:`plan_json` turns it into byte-identical JSON.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ptplan.core import progression
 from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
 from ptplan.core.i18n import LANGS
@@ -65,6 +66,13 @@ def self_check_case(answers: dict) -> dict[str, Any]:
             "history": {"onset_order": answers.get("onset_order") or "unknown"}, "symptoms": symptoms,
             "red_flags": answers.get("red_flags") or {}, "activity": answers.get("activity") or {},
             "conditions": answers.get("conditions") or [], "questionnaires": answers.get("questionnaires") or {}}
+
+
+def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], new_red_flags=(),
+           lang: str = "ja", kb=None, phase=None) -> dict[str, Any]:
+    """Follow-up decision (progress / hold / regress / refer) per program and exercise."""
+    return progression.review(plan, baseline, latest, sessions, new_red_flags=new_red_flags, lang=_lang(lang),
+                              kb=kb, phase=phase)
 
 
 def plan_json(plan: dict[str, Any]) -> str:

@@ -35,6 +35,20 @@ def postgres_unreachable(url: str) -> str | None:
         return f"{TEST_URL_ENV} is set but PostgreSQL is unreachable: {type(exc).__name__}"
 
 
+def require_postgres() -> str:
+    """The test URL for a PostgreSQL-variant test. Unset: skip. Set but unreachable: fail, because a CI
+    that asked for PostgreSQL must not go green without having tested it."""
+    import pytest
+
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"{TEST_URL_ENV} not set")
+    reason = postgres_unreachable(url)
+    if reason:
+        pytest.fail(reason)
+    return url
+
+
 @contextlib.contextmanager
 def temporary_engine(backend: str, tmp_dir: Path, **kw) -> Iterator[Engine]:
     if backend == "sqlite":

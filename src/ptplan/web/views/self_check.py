@@ -3,11 +3,10 @@ came first, how it behaves and what helps → triage and, when exercise is safe,
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import APIRouter, Request
 
 from ptplan.api import engine_bridge
+from ptplan.core import services
 from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError
 from ptplan.web import forms
@@ -46,23 +45,7 @@ def answers_from(form) -> dict:
 
 
 def run_self_check(answers: dict, lang: str) -> dict:
-    """The engine's self-check when installed; until then triage from the red-flag rules only."""
-    services = _services()
-    if services is not None and hasattr(services, "self_check"):
-        return services.self_check(answers, lang=lang)
-    case = {"red_flags": answers.get("red_flags", {}), "pain": answers.get("pain", []),
-            "history": {"onset_order": answers.get("onset_order", "unknown")},
-            "symptoms": {**answers.get("symptoms", {}), "helps": answers.get("helps", [])}}
-    if "age" in answers:
-        case["demographics"] = {"age": answers["age"]}
-    return engine_bridge.plan_from_data(case, lang=lang)
-
-
-def _services():
-    try:
-        return importlib.import_module("ptplan.core.services")
-    except ImportError:
-        return None
+    return services.self_check(answers, lang=lang)
 
 
 @router.post("/self-check")
