@@ -66,6 +66,36 @@ class PermissionDenied(PtplanError):
         super().__init__([Problem(path, message, "forbidden")], status=403)
 
 
+_JA_BY_TYPE = {
+    "missing": "必須の項目です", "extra_forbidden": "この項目は使えません（未知の項目）",
+    "int_parsing": "整数を入力してください", "int_type": "整数を入力してください",
+    "int_from_float": "整数を入力してください", "float_parsing": "数値を入力してください",
+    "float_type": "数値を入力してください", "bool_parsing": "はい／いいえ（true / false）で入力してください",
+    "bool_type": "はい／いいえ（true / false）で入力してください", "string_type": "文字列を入力してください",
+    "literal_error": "決められた選択肢から選んでください", "enum": "決められた選択肢から選んでください",
+    "dict_type": "項目の対応表（mapping）が必要です", "list_type": "リストが必要です",
+    "string_too_long": "文字数が多すぎます", "too_long": "項目数が多すぎます",
+    "string_pattern_mismatch": "形式が正しくありません", "json_invalid": "JSON として読めません",
+}
+_JA_BOUNDS = {"greater_than_equal": ("ge", "{} 以上"), "less_than_equal": ("le", "{} 以下"),
+              "greater_than": ("gt", "{} より大きい"), "less_than": ("lt", "{} より小さい")}
+
+
+def message_ja(err_type: str, ctx: dict | None = None) -> str:
+    """Japanese wording for a pydantic validation error type, so ja users never see English-only errors."""
+    ctx = ctx or {}
+    if err_type in _JA_BOUNDS:
+        key, fmt = _JA_BOUNDS[err_type]
+        bound = ctx.get(key, "?")
+        bound = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
+        base = f"{fmt.format(bound)}の値を入力してください"
+    else:
+        base = _JA_BY_TYPE.get(err_type, "値が正しくありません")
+    if err_type == "literal_error" and ctx.get("expected"):
+        base += f"（{ctx['expected']}）"
+    return base
+
+
 def error_payload(err: PtplanError) -> dict:
     """The one documented JSON error shape used by the API and by ``--json`` CLI output."""
     return {"error": {"code": err.problems[0].code if err.problems else "error",

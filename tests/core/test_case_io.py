@@ -137,3 +137,13 @@ def test_it_refuses_an_impossible_assessment_date():
         validate_case({"assessed_on": "2026-02-30"})
     assert [p.path for p in exc.value.problems] == ["assessed_on"]
     assert "real calendar date" in exc.value.problems[0].message
+
+
+def test_it_words_structural_errors_in_japanese_too():
+    from ptplan.core.case_io import validate_case
+    from ptplan.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        validate_case({"demographics": {"age": "old"}, "pain": [{"site": "knee", "nrs": 12}]})
+    ja = {p.path: p.message_ja for p in exc.value.problems}
+    assert ja == {"demographics.age": "整数を入力してください", "pain.0.nrs": "10 以下の値を入力してください"}

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ptplan.api.limits import BodyTooLarge, too_large
-from ptplan.errors import Problem, PtplanError, error_payload
+from ptplan.errors import Problem, PtplanError, error_payload, message_ja
 
 log = logging.getLogger("ptplan.api")
 ERROR_STATUSES = {400: "bad request", 401: "not logged in", 403: "forbidden", 404: "not found",
@@ -44,7 +44,7 @@ def validation_error(exc: RequestValidationError) -> PtplanError:
                                     "JSON として読めません"))
             continue
         msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
-        problems.append(Problem(_field(tuple(e["loc"])), msg, e["type"], f"入力が正しくありません: {msg}"))
+        problems.append(Problem(_field(tuple(e["loc"])), msg, e["type"], message_ja(e["type"], e.get("ctx"))))
     return PtplanError(problems or [Problem("body", "invalid request", "invalid")], status=status)
 
 

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ptplan.core.case import Case
-from ptplan.errors import InputError, Problem
+from ptplan.errors import InputError, Problem, message_ja
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster
 UNIT_WORDS = {"deg": ("degrees", "度"), "s": ("seconds", "秒"), "count": ("count", "回"),
@@ -78,7 +78,7 @@ def _problem(err: dict) -> Problem:
         msg += f" (got {got!r})"
     if expected:
         msg += f"; expected {expected}"
-    return Problem(path, msg, err["type"], f"値が正しくありません: {msg}")
+    return Problem(path, msg, err["type"], message_ja(err["type"], err.get("ctx")))
 
 
 def _expected(loc: list[str]) -> str:
