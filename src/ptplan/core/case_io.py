@@ -7,6 +7,7 @@ base (test ids, per-test units and ranges, red-flag question ids, observation id
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -156,7 +157,8 @@ def check_against_kb(case: Case, kb) -> list[Problem]:
 def _check_test(tid: str, result, kb) -> list[Problem]:
     test = kb.tests.get(tid)
     if test is None:
-        close = sorted(t for t in kb.tests if t.split("_")[0] == tid.split("_")[0])[:5]
+        close = sorted({*difflib.get_close_matches(tid, kb.tests, n=3, cutoff=0.6),
+                        *(t for t in kb.tests if tid in t.split("_") or t.startswith(tid))})[:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `ptplan kb stats` lists the tests"
         return [Problem(f"tests.{tid}", f"unknown test name{hint}", "unknown_test", "未知の検査名です")]
     rec = test.record
