@@ -1,56 +1,42 @@
 """``ptplan review CASE LOG`` on the sample logs (one per decision)."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from ptplan.cli import main
-
 LOGS = Path(__file__).resolve().parents[2] / "examples" / "logs"
 CASE = LOGS / "case_for_logs.yaml"
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["ptplan", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as e:
-        code = e.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize(("log", "decision", "next_phase"), [
     ("progress", "progress", "phase_2"), ("hold", "hold", "phase_1"), ("regress", "regress", "phase_1"),
     ("refer", "refer", "phase_1"), ("refer_no_improvement", "refer", "phase_1"),
 ])
-def test_it_decides_each_sample_log(monkeypatch, capsys, log, decision, next_phase):
-    code, out, err = run(monkeypatch, capsys, "review", str(CASE), str(LOGS / f"{log}.yaml"), "--json")
+def test_it_decides_each_sample_log(run, log, decision, next_phase):
+    code, out, err = run("review", str(CASE), str(LOGS / f"{log}.yaml"), "--json")
     r = json.loads(out)
     assert (code, r["decision"], r["phase"]["next"]) == (0, decision, next_phase), err
 
 
-def test_it_prints_the_decision_and_next_phase_in_japanese(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "review", str(CASE), str(LOGS / "progress.yaml"))
+def test_it_prints_the_decision_and_next_phase_in_japanese(run):
+    code, out, _ = run("review", str(CASE), str(LOGS / "progress.yaml"))
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("判定: 進める")
     assert "次の段階: phase_2 (現在: phase_1)" in lines
 
 
-def test_it_reports_a_bad_log_with_its_field_and_exit_2(monkeypatch, capsys, tmp_path):
+def test_it_reports_a_bad_log_with_its_field_and_exit_2(run, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("latest: {nrs: [15]}\nsessions: []\nplan: {program: {components: []}}\n", encoding="utf-8")
-    code, _, err = run(monkeypatch, capsys, "review", str(CASE), str(bad))
+    code, _, err = run("review", str(CASE), str(bad))
     assert code == 2 and "latest.nrs.item[1]: expected 0–10, got 15" in err
 
 
-def test_it_makes_the_plan_from_the_case_when_the_log_has_none(monkeypatch, capsys, tmp_path):
+def test_it_makes_the_plan_from_the_case_when_the_log_has_none(run, tmp_path):
     log = tmp_path / "noplan.yaml"
     log.write_text("latest: {nrs: [5]}\nsessions: []\n", encoding="utf-8")
-    code, out, err = run(monkeypatch, capsys, "review", str(CASE), str(log), "--json")
+    code, out, err = run("review", str(CASE), str(log), "--json")
     r = json.loads(out)
     assert code == 0, err
     assert r["decision"] in ("progress", "hold", "regress", "refer")
