@@ -8,9 +8,11 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import get_args
@@ -73,8 +75,16 @@ def calibration_ms(runs: int = 5) -> float:
     return statistics.median(timed(lambda _: sum(range(1_000_000)), range(runs))) * 1000
 
 
-def kb_load_ms(runs: int = 5) -> float:
-    return statistics.median(timed(lambda _: load(PACKAGE_KB), range(runs))) * 1000
+def kb_load_ms(runs: int = 5) -> tuple[float, float]:
+    """Median load time without the parsed-YAML cache (first start) and with it (every later start)."""
+    os.environ["PTPLAN_CACHE_DIR"] = "off"
+    cold = statistics.median(timed(lambda _: load(PACKAGE_KB), range(runs))) * 1000
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["PTPLAN_CACHE_DIR"] = cache
+        load(PACKAGE_KB)  # fills the cache
+        warm = statistics.median(timed(lambda _: load(PACKAGE_KB), range(runs))) * 1000
+    del os.environ["PTPLAN_CACHE_DIR"]
+    return cold, warm
 
 
 def main() -> None:
@@ -101,14 +111,16 @@ def main() -> None:
     write_section(load_ms, rows, calib)
 
 
-def write_section(load_ms: float, rows: dict, calib: float) -> None:
+def write_section(load_ms: tuple[float, float], rows: dict, calib: float) -> None:
     lines = ["## Engine", "",
              f"`python bench/engine.py` — one process, one core, {platform.python_implementation()} "
              f"{platform.python_version()} on {platform.machine()}; CPU time per call (time.process_time), "
              "measured in one run on a shared machine.", "",
              f"Calibration: `sum(range(1_000_000))` took {calib:.1f} ms CPU in this run; time the same loop on "
              "your machine and scale the numbers below by the ratio.", "",
-             f"Knowledge-base load (parse + validate + integrity, median of 5): **{load_ms:.0f} ms** (goal ≤ 300 ms).", "",
+             f"Knowledge-base load (parse + validate + integrity, median of 5; goal ≤ 300 ms): "
+             f"**{load_ms[0]:.0f} ms** on first start, **{load_ms[1]:.0f} ms** once the parsed-YAML cache "
+             "(src/ptplan/core/kb/parse_cache.py, keyed by file content) holds the files.", "",
              "| cases | plans/s | p50 ms/plan | p99 ms/plan | parse+validate p50 ms | plan ÷ parse+validate (p50) |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, (plan, parse) in rows.items():

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ptplan.core.kb import schema
+from ptplan.core.kb import parse_cache, schema
 from ptplan.errors import KnowledgeBaseError, Problem
 
 PACKAGE_KB = Path(__file__).resolve().parents[2] / "kb"
@@ -79,7 +79,10 @@ class KnowledgeBase:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return parse_cache.load(path.read_bytes(), lambda text: yaml.load(text, Loader=_Loader))
+    except UnicodeDecodeError:
+        problems.append(Problem(path.name, "not UTF-8 text", "encoding"))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
