@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address `ptplan serve` binds to")
     port: int = Field(8000, ge=1, le=65535, description="port `ptplan serve` listens on")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body accepted; larger gets 413")
+    max_video_mb: float = Field(200, gt=0, description="largest video clip accepted for upload, in MiB; "
+                                                        "larger gets 413")
     login_max_failures: int = Field(5, ge=1, description="failed logins per username+IP before 429")
     login_window_seconds: int = Field(300, ge=1, description="window in which failed logins are counted")
     session_hours: int = Field(12, ge=1, description="lifetime of a web session cookie")
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(None, description="force the Secure cookie flag; default: on unless loopback")
     sqlite_synchronous: str = Field("FULL", pattern="^(FULL|NORMAL|EXTRA)$",
                                     description="SQLite synchronous mode; FULL survives power loss, not only a crash")
+
+    @property
+    def max_video_bytes(self) -> int:
+        return int(self.max_video_mb * 1024 * 1024)
 
     @property
     def is_loopback(self) -> bool:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from ptplan.api import create_app
 from ptplan.settings import Settings
 from ptplan.store import repositories as repo
-from ptplan.store.models import MeasureResult, Plan, SessionLog
+from ptplan.store.models import MeasureResult, Plan, SessionLog, VideoAnalysis
 
 PASSWORD = "correct horse battery"
 CASE = {"lang": "ja", "demographics": {"age": 48, "sex": "female"}, "pain": [{"site": "low_back", "nrs": 5}],
@@ -27,6 +27,7 @@ class ClinicData:
     other_patient_id: int  # a second patient of the same clinic (jun / yuki)
     assessment_id: int
     plan_id: int
+    video_id: int = 0  # a finished analysis of the patient's assessment
     user_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -59,8 +60,10 @@ def _seed_clinic(db, name: str, people: dict[str, str], tokens: dict[str, str]) 
         repo.add_record(db, MeasureResult, patient, None, name="nrs", taken_on=dt.date(2026, 1, 5), answers=[6],
                         result={"score": 6}, score=6)
         repo.add_record(db, SessionLog, patient, None, plan_id=plan.id, performed_on=dt.date(2026, 1, 6))
+        video = repo.add_record(db, VideoAnalysis, patient, None, assessment_id=assessment.id, task="gait",
+                                status="done", filename="walk.mp4", size_bytes=1000, result={"measures": []})
         if patient is own:
-            data.assessment_id, data.plan_id = assessment.id, plan.id
+            data.assessment_id, data.plan_id, data.video_id = assessment.id, plan.id, video.id
     return data
 
 

@@ -10,12 +10,12 @@ from ptplan.store import db as store_db
 from ptplan.store.models import Base
 
 TABLES = {"clinics", "users", "auth_tokens", "patients", "assessments", "plans", "measure_results", "session_logs",
-          "review_decisions", "audit_events"}
+          "review_decisions", "audit_events", "video_analyses"}
 
 
 def test_it_upgrades_an_empty_database_to_head(empty_engine):
     store_db.upgrade(empty_engine)
-    assert store_db.current_revision(empty_engine) == "0001"
+    assert store_db.current_revision(empty_engine) == "0002"
     assert set(inspect(empty_engine).get_table_names()) >= TABLES
 
 

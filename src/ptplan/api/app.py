@@ -9,7 +9,9 @@ from fastapi.responses import RedirectResponse
 from ptplan import __version__, web
 from ptplan.api import errors, limits
 from ptplan.api.routers import ROUTERS
+from ptplan.api.routers.videos import UPLOAD_PATH
 from ptplan.api.security import LoginThrottle
+from ptplan.api.video_jobs import VideoJobs
 from ptplan.settings import Settings, load_settings
 from ptplan.store.db import make_engine, session_factory, upgrade
 
@@ -30,13 +32,16 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.video_jobs = VideoJobs(app.state.sessions)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     web.mount(app)  # the web pages (issue 7); their "/" comes before the redirect below
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     app.openapi = lambda: _openapi(app)
-    app.add_middleware(limits.BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # An upload may be as large as the clip limit plus room for the multipart headers and the task field.
+    app.add_middleware(limits.BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       overrides=[("POST", UPLOAD_PATH, settings.max_video_bytes + 65536, "file")])
     return app
 
 

@@ -19,7 +19,7 @@ from ptplan.errors import Problem, PtplanError, error_payload, message_ja
 
 log = logging.getLogger("ptplan.api")
 ERROR_STATUSES = {400: "bad request", 401: "not logged in", 403: "forbidden", 404: "not found",
-                  413: "request body too large", 422: "invalid input", 429: "too many login attempts"}
+                  413: "request body too large", 415: "unsupported file type", 422: "invalid input", 429: "too many login attempts"}
 
 
 def error_response(err: PtplanError, headers: dict | None = None) -> JSONResponse:
@@ -60,7 +60,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException):
         if isinstance(exc, BodyTooLarge):
-            return error_response(too_large(exc.max_bytes), {"Connection": "close"})
+            return error_response(too_large(exc.max_bytes, exc.field), {"Connection": "close"})
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         err = PtplanError([Problem("", str(exc.detail), code)], status=exc.status_code)
         return error_response(err, getattr(exc, "headers", None))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ptplan.core.case import Case
 from ptplan.core.sessions import ExerciseDone
@@ -248,3 +248,23 @@ class AuditOut(_Out):
     patient_id: int | None
     ip: str | None
     detail: str | None
+
+
+VideoTask = Literal["squat", "forward-bend", "gait", "single-leg-stance"]
+
+
+class VideoOut(_Out):
+    id: int
+    patient_id: int
+    assessment_id: int
+    task: str
+    status: Literal["queued", "running", "done", "failed"]
+    filename: str
+    size_bytes: int
+    result: dict[str, Any] | None = Field(description="the analysis (measures, quality, findings) once done")
+    error: list[ErrorProblem] | None = Field(description="why the analysis failed, one problem per line")
+    clip_stored: Annotated[bool, BeforeValidator(lambda path: path is not None)] = Field(
+        validation_alias="clip_path", description="whether the clip file is still kept on the server")
+    created_by: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None

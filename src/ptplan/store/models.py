@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -63,6 +65,8 @@ class Clinic(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Kept in step with inserts (patients are never deleted) so the unfiltered list total costs no count(*).
     patient_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Uploaded clips are deleted once analysed unless the clinic chooses to keep them.
+    keep_video_clips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -163,6 +167,22 @@ class ReviewDecision(_PatientOwned, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
     decision: Mapped[str] = mapped_column(String(20))
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+class VideoAnalysis(_PatientOwned, Base):
+    """One uploaded clip and its analysis job: queued -> running -> done | failed."""
+
+    __tablename__ = "video_analyses"
+    __table_args__ = (Index("ix_video_analyses_assessment_created", "assessment_id", "created_at"),)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="RESTRICT"))
+    task: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[list | None] = mapped_column(JSON)
+    clip_path: Mapped[str | None] = mapped_column(String(1000))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

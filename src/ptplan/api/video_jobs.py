@@ -1,0 +1,154 @@
+"""Uploaded clips: content sniffing, streaming to the data dir, and the in-process analysis worker.
+
+One background thread analyses clips one at a time (each takes seconds of CPU), with its own
+database session. The clip is deleted afterwards unless the clinic keeps clips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import secrets
+import threading
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from ptplan.errors import Problem, PtplanError
+from ptplan.store.models import Clinic, VideoAnalysis, utcnow
+
+log = logging.getLogger("ptplan.api.videos")
+CHUNK = 1024 * 1024
+INSTALL_HINT = "video analysis is not installed on this server; install ptplan[video]"
+
+
+def sniff(head: bytes) -> str | None:
+    """The container format from the first bytes, or None: MP4/MOV, WebM/Matroska or AVI."""
+    if head[4:8] == b"ftyp":
+        return ".mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return ".webm"
+    if head[:4] == b"RIFF" and head[8:11] == b"AVI":
+        return ".avi"
+    return None
+
+
+def _unsupported() -> PtplanError:
+    return PtplanError.single("file", "not a video clip: expected MP4/MOV, WebM/Matroska or AVI content", "unsupported_type",
+                              "動画ファイルではありません（MP4/MOV、WebM/Matroska、AVI のいずれか）", status=415)
+
+
+def _too_big(max_bytes: int) -> PtplanError:
+    return PtplanError.single("file", f"file larger than {max_bytes} bytes", "too_large",
+                              f"ファイルが大きすぎます（上限 {max_bytes} バイト）", status=413)
+
+
+def store_upload(src: BinaryIO, folder: Path, max_bytes: int) -> tuple[Path, int]:
+    """Copy the upload to ``folder`` in chunks, checking its type and size; the path and byte count."""
+    head = src.read(16)
+    ext = sniff(head)
+    if ext is None:
+        raise _unsupported()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(16)}{ext}"
+    size = len(head)
+    try:
+        with path.open("xb") as out:
+            out.write(head)
+            while chunk := src.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _too_big(max_bytes)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if size > max_bytes:
+        path.unlink(missing_ok=True)
+        raise _too_big(max_bytes)
+    return path, size
+
+
+def json_safe(value):
+    """The analysis result as plain JSON (NaN and infinities become null; numpy scalars become numbers)."""
+    return json.loads(json.dumps(value, default=_plain), parse_constant=lambda _c: None)
+
+
+def _plain(obj):
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, dt.date | dt.datetime):
+        return obj.isoformat()
+    return str(obj)
+
+
+def run_analysis(path: str, task: str) -> dict:
+    try:
+        from ptplan.video.analyze import analyze
+    except ImportError as exc:
+        raise PtplanError.single("file", f"{INSTALL_HINT} ({exc.name or exc})", "video_unavailable",
+                                 "このサーバーには動画解析が入っていません。ptplan[video] をインストールしてください") from None
+    try:
+        result = analyze(path, task)
+    except ImportError as exc:
+        raise PtplanError.single("file", f"{INSTALL_HINT} ({exc.name or exc})", "video_unavailable",
+                                 "このサーバーには動画解析が入っていません。ptplan[video] をインストールしてください") from None
+    return json_safe(result)
+
+
+class VideoJobs:
+    """A queue of analysis ids and one daemon thread (started on the first job) that works through it."""
+
+    def __init__(self, sessions, analyze=run_analysis) -> None:
+        self.sessions = sessions
+        self.analyze = analyze
+        self.queue: queue.Queue[int] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, analysis_id: int) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="ptplan-video-jobs", daemon=True)
+                self._thread.start()
+        self.queue.put(analysis_id)
+
+    def _loop(self) -> None:
+        while True:
+            analysis_id = self.queue.get()
+            try:
+                self.process(analysis_id)
+            except Exception:  # a broken job must not stop the worker
+                log.exception("video job %s failed unexpectedly", analysis_id)
+            finally:
+                self.queue.task_done()
+
+    def process(self, analysis_id: int) -> None:
+        with self.sessions() as db:
+            row = db.get(VideoAnalysis, analysis_id)
+            if row is None or row.status != "queued":
+                return
+            row.status = "running"
+            db.commit()
+            self._analyse(row)
+            row.finished_at = utcnow()
+            keep = db.scalar(select(Clinic.keep_video_clips).where(Clinic.id == row.clinic_id))
+            if not keep and row.clip_path:
+                Path(row.clip_path).unlink(missing_ok=True)
+                row.clip_path = None
+            db.commit()
+
+    def _analyse(self, row: VideoAnalysis) -> None:
+        try:
+            row.result = self.analyze(row.clip_path, row.task)
+            row.status = "done"
+        except PtplanError as exc:
+            row.status, row.error = "failed", [p.as_dict() for p in exc.problems]
+        except Exception:
+            log.exception("video analysis %s crashed", row.id)
+            row.status = "failed"
+            row.error = [Problem("file", "the clip could not be analysed (internal error; it has been logged)",
+                                 "analysis_failed", "動画を解析できませんでした（内部エラー。記録済み）").as_dict()]
