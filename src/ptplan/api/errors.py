@@ -19,7 +19,8 @@ from ptplan.errors import Problem, PtplanError, error_payload, message_ja
 
 log = logging.getLogger("ptplan.api")
 ERROR_STATUSES = {400: "bad request", 401: "not logged in", 403: "forbidden", 404: "not found",
-                  413: "request body too large", 415: "unsupported file type", 422: "invalid input", 429: "too many login attempts"}
+                  413: "request body too large", 415: "unsupported file type", 422: "invalid input",
+                  429: "too many login attempts"}
 
 
 def error_response(err: PtplanError, headers: dict | None = None) -> JSONResponse:
