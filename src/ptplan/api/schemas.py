@@ -65,6 +65,11 @@ class PageOf(BaseModel, Generic[T]):
     offset: int
 
 
+def page_of(out: type[BaseModel], rows, total: int, page) -> PageOf:
+    """One page of ``rows`` shown as ``out``; the one place a paged answer is built."""
+    return PageOf[out](items=[out.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
 class LoginIn(_In):
     username: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
     password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_plain_text)]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ptplan.api.deps import CurrentActor, PageDep
-from ptplan.api.schemas import AuditOut, PageOf
+from ptplan.api.schemas import AuditOut, PageOf, page_of
 from ptplan.store import repositories as repo
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -17,5 +17,4 @@ def list_audit(actor: CurrentActor, page: PageDep,
                ) -> PageOf[AuditOut]:
     actor.require("admin")
     rows, total = repo.page(actor.db, repo.audit_query(actor.clinic_id, patient_id), page.limit, page.offset)
-    return PageOf[AuditOut](items=[AuditOut.model_validate(r) for r in rows], total=total, limit=page.limit,
-                            offset=page.offset)
+    return page_of(AuditOut, rows, total, page)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
-from ptplan.api.schemas import PageOf, PatientIn, PatientOut, PatientPatch, TimelineEvent
+from ptplan.api.schemas import PageOf, PatientIn, PatientOut, PatientPatch, TimelineEvent, page_of
 from ptplan.store import repositories as repo
 
 router = APIRouter(prefix="/patients", tags=["patients"])
@@ -18,8 +18,7 @@ def list_patients(actor: CurrentActor, page: PageDep, q: Search = None) -> PageO
     rows, total = repo.list_patients(actor.db, actor.clinic_id, q, page.limit, page.offset)
     actor.audit("list", "patient", detail=f"q={q!r} returned {len(rows)} of {total}")
     actor.db.commit()
-    return PageOf[PatientOut](items=[PatientOut.model_validate(r) for r in rows], total=total,
-                              limit=page.limit, offset=page.offset)
+    return page_of(PatientOut, rows, total, page)
 
 
 @router.post("", status_code=201)

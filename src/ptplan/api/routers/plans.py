@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from ptplan.api import engine_bridge
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
+from ptplan.api.listing import list_patient_records
 from ptplan.api.schemas import PageOf, PlanEditIn, PlanIn, PlanOut, ReviewIn, ReviewOut
 from ptplan.core.case import Case
 from ptplan.errors import InputError
@@ -38,12 +39,7 @@ def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
 
 @router.get("/patients/{patient_id}/plans")
 def list_plans(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[PlanOut]:
-    patient = actor.patient(patient_id)
-    rows, total = repo.page(actor.db, repo.records_query(Plan, patient.id), page.limit, page.offset)
-    actor.audit("list", "plan", None, patient.id, detail=f"{len(rows)} of {total}")
-    actor.db.commit()
-    return PageOf[PlanOut](items=[PlanOut.model_validate(r) for r in rows], total=total, limit=page.limit,
-                           offset=page.offset)
+    return list_patient_records(actor, Plan, PlanOut, patient_id, page, "plan")
 
 
 @router.post("/plans/{plan_id}/edits", status_code=201)
@@ -108,9 +104,4 @@ def _timepoints(measures) -> tuple[dict, dict]:
 
 @router.get("/patients/{patient_id}/reviews")
 def list_reviews(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[ReviewOut]:
-    patient = actor.patient(patient_id)
-    rows, total = repo.page(actor.db, repo.records_query(ReviewDecision, patient.id), page.limit, page.offset)
-    actor.audit("list", "review", None, patient.id, detail=f"{len(rows)} of {total}")
-    actor.db.commit()
-    return PageOf[ReviewOut](items=[ReviewOut.model_validate(r) for r in rows], total=total, limit=page.limit,
-                             offset=page.offset)
+    return list_patient_records(actor, ReviewDecision, ReviewOut, patient_id, page, "review")

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from ptplan.api import engine_bridge
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
+from ptplan.api.listing import list_patient_records
 from ptplan.api.schemas import AssessmentIn, AssessmentOut, MeasureIn, MeasureOut, PageOf, SessionIn, SessionOut
 from ptplan.errors import InputError
 from ptplan.store import repositories as repo
@@ -18,17 +19,9 @@ from ptplan.store.models import Assessment, MeasureResult, Plan, SessionLog
 router = APIRouter(tags=["records"])
 
 
-def _listed(actor, model, out, patient_id: int, page, resource: str):
-    patient = actor.patient(patient_id)
-    rows, total = repo.page(actor.db, repo.records_query(model, patient.id), page.limit, page.offset)
-    actor.audit("list", resource, None, patient.id, detail=f"{len(rows)} of {total}")
-    actor.db.commit()
-    return PageOf[out](items=[out.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
-
-
 @router.get("/patients/{patient_id}/assessments", tags=["assessments"])
 def list_assessments(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[AssessmentOut]:
-    return _listed(actor, Assessment, AssessmentOut, patient_id, page, "assessment")
+    return list_patient_records(actor, Assessment, AssessmentOut, patient_id, page, "assessment")
 
 
 @router.post("/patients/{patient_id}/assessments", status_code=201, tags=["assessments"])
@@ -53,7 +46,7 @@ def get_assessment(assessment_id: IdPath, actor: CurrentActor) -> AssessmentOut:
 
 @router.get("/patients/{patient_id}/measures", tags=["measures"])
 def list_measures(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[MeasureOut]:
-    return _listed(actor, MeasureResult, MeasureOut, patient_id, page, "measure")
+    return list_patient_records(actor, MeasureResult, MeasureOut, patient_id, page, "measure")
 
 
 @router.post("/patients/{patient_id}/measures", status_code=201, tags=["measures"])
@@ -72,7 +65,7 @@ def create_measure(patient_id: IdPath, body: MeasureIn, actor: CurrentActor) -> 
 
 @router.get("/patients/{patient_id}/sessions", tags=["sessions"])
 def list_sessions(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[SessionOut]:
-    return _listed(actor, SessionLog, SessionOut, patient_id, page, "session")
+    return list_patient_records(actor, SessionLog, SessionOut, patient_id, page, "session")
 
 
 @router.post("/patients/{patient_id}/sessions", status_code=201, tags=["sessions"])

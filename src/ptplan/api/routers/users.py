@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
-from ptplan.api.schemas import PageOf, UserIn, UserOut, UserPatch
+from ptplan.api.schemas import PageOf, UserIn, UserOut, UserPatch, page_of
 from ptplan.store import auth as pw
 from ptplan.store import repositories as repo
 from ptplan.store.models import Clinic
@@ -15,8 +15,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 def list_users(actor: CurrentActor, page: PageDep) -> PageOf[UserOut]:
     actor.require("admin")
     rows, total = repo.list_users(actor.db, actor.clinic_id, page.limit, page.offset)
-    return PageOf[UserOut](items=[UserOut.model_validate(r) for r in rows], total=total, limit=page.limit,
-                           offset=page.offset)
+    return page_of(UserOut, rows, total, page)
 
 
 @router.post("", status_code=201)

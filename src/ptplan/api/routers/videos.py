@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep, SettingsDep
-from ptplan.api.schemas import PageOf, VideoOut, VideoTask
+from ptplan.api.schemas import PageOf, VideoOut, VideoTask, page_of
 from ptplan.api.video_jobs import store_upload
 from ptplan.store import repositories as repo
 from ptplan.store.models import Assessment, VideoAnalysis
@@ -46,8 +46,7 @@ def list_videos(assessment_id: IdPath, actor: CurrentActor, page: PageDep) -> Pa
     rows, total = repo.page(actor.db, stmt, page.limit, page.offset)
     actor.audit("list", "video", None, assessment.patient_id, detail=f"assessment {assessment.id}: {len(rows)} of {total}")
     actor.db.commit()
-    return PageOf[VideoOut](items=[VideoOut.model_validate(r) for r in rows], total=total, limit=page.limit,
-                            offset=page.offset)
+    return page_of(VideoOut, rows, total, page)
 
 
 @router.get("/videos/{video_id}")
