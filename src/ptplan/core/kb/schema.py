@@ -221,14 +221,11 @@ class Advice(_Entry):
     refs: list[Id] = Field(min_length=1)
 
 
-class FindingRule(_Entry):
-    """A finding derived from the case itself rather than from one test (e.g. BMI, activity, symptoms)."""
+class FindingRule(Yield):
+    """A finding derived from the case itself rather than from one test (e.g. BMI, activity, symptoms):
+    a :class:`Yield` with an id of its own."""
 
-    finding: Id
-    when: ConditionData
-    threshold: Text
-    refs: list[Id] = Field(min_length=1)
-    status: Status = "verified"
+    id: Id = Field(pattern=ID_PATTERN)
 
 
 class Hypothesis(_Entry):
