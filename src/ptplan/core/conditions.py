@@ -128,14 +128,3 @@ def leaves(cond: Condition) -> Iterator[Leaf]:
     else:
         for child in cond.children:
             yield from leaves(child)
-
-
-def describe(cond: Condition) -> str:
-    """A compact, readable one-line rendering (used in explanations and ``kb`` listings)."""
-    if isinstance(cond, Leaf):
-        if cond.path.startswith("finding.") and cond.op == "is":
-            return cond.path
-        return f"{cond.path} {cond.op} {cond.value}"
-    if cond.kind == "not":
-        return f"not ({describe(cond.children[0])})"
-    return f" {cond.kind} ".join(f"({describe(c)})" if isinstance(c, Node) else describe(c) for c in cond.children)

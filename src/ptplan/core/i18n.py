@@ -51,7 +51,3 @@ class TextList(BaseModel):
 
     def get(self, lang: str) -> list[str]:
         return self.ja if lang == "ja" else self.en
-
-
-def t(ja: str, en: str) -> Text:
-    return Text(ja=ja, en=en)
