@@ -116,7 +116,7 @@ def test_it_gives_norms_a_known_reference_and_a_sane_age_band(kb):
     for test in kb.tests.values():
         for n in test.norms:
             assert n.ref in kb.references and n.age_min <= n.age_max
-            assert n.low is not None or n.high is not None or n.mean is not None
+            assert n.low is not None or n.high is not None or n.mean is not None or n.reference is not None
 
 
 @pytest.mark.parametrize("key", sorted(EXAMPLES))

@@ -24,7 +24,7 @@ def dose_rule(kb, family: str | None):
 
 def _kb_dose(kb, exercise_id: str) -> dict[str, Any] | None:
     ex = kb.exercises.get(exercise_id)
-    return ex.dose.model_dump(exclude_none=True) if ex else None
+    return ex.dose.as_plan() if ex else None
 
 
 def _link(kb, ex: dict[str, Any], which: str) -> str | None:

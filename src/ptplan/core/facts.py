@@ -11,6 +11,7 @@ Fact paths (what a rule file may name after ``fact:``)::
     red_flag.<question>         yes / no / unknown (always present)
     condition.<id>              true for each medical condition recorded
     test.<id>.value|left|right|positive|min|max|asymmetry   test.<id>.obs.<observation>
+    test.<id>.per_height        a length (cm) divided by the height (e.g. the two-step value)
     movement.<task>.<observation>     movement.<task>.measure.<name>
     activity.<field>
     measure.<name>.<key>        scored questionnaire results (see ptplan.core.measures)
@@ -24,7 +25,7 @@ from typing import Any
 from ptplan.core.case import Activity, Case, History, Symptoms
 
 FIXED = {"age", "sex", "bmi", "height_cm", "weight_kg", "pain.max_nrs"}
-TEST_KEYS = {"value", "left", "right", "positive", "min", "max", "asymmetry"}
+TEST_KEYS = {"value", "left", "right", "positive", "min", "max", "asymmetry", "per_height"}
 
 
 def build_facts(case: Case, measures: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def build_facts(case: Case, measures: dict[str, dict[str, Any]] | None = None) -
     for cid in case.conditions:
         f[f"condition.{cid}"] = True
     for tid, r in case.tests.items():
-        f.update(_test_facts(tid, r))
+        f.update(_test_facts(tid, r, d.height_cm))
     for task, m in case.movement.items():
         for obs in m.observations:
             f[f"movement.{task}.{obs}"] = True
@@ -74,13 +75,15 @@ def build_facts(case: Case, measures: dict[str, dict[str, Any]] | None = None) -
     return f
 
 
-def _test_facts(tid: str, r) -> dict[str, Any]:
+def _test_facts(tid: str, r, height_cm: float | None = None) -> dict[str, Any]:
     p = f"test.{tid}"
     sides = [v for v in (r.left, r.right) if v is not None]
     values = sides or ([r.value] if r.value is not None else [])
     out = {f"{p}.value": r.value, f"{p}.left": r.left, f"{p}.right": r.right, f"{p}.positive": r.positive,
            f"{p}.min": min(values) if values else None, f"{p}.max": max(values) if values else None,
-           f"{p}.asymmetry": abs(r.left - r.right) if len(sides) == 2 else None}
+           f"{p}.asymmetry": abs(r.left - r.right) if len(sides) == 2 else None,
+           # 4 decimals keep the ratio exact enough for cut-offs such as 1.1 (170.5 / 155) without float noise
+           f"{p}.per_height": round(r.value / height_cm, 4) if r.value is not None and height_cm else None}
     for obs in r.observations:
         out[f"{p}.obs.{obs}"] = True
     return out
@@ -134,6 +137,8 @@ def _test_path(tid: str, tail: str, kb) -> str | None:
     if tail.startswith("obs."):
         obs = tail[4:]
         return None if obs in kb.tests[tid].record.choices else f"test '{tid}' has no observation '{obs}'"
+    if tail == "per_height" and kb.tests[tid].record.unit != "cm":
+        return f"test '{tid}' is not a length in cm, so it has no per_height"
     return None if tail in TEST_KEYS else f"test.<id>.<{'|'.join(sorted(TEST_KEYS))}>"
 
 

@@ -71,7 +71,7 @@ def _build(kb) -> KbIndex:
         advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
                      for a in kb.advice.values()),
         contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
-        doses={eid: ex.dose.model_dump(exclude_none=True) for eid, ex in kb.exercises.items()},
+        doses={eid: ex.dose.as_plan() for eid, ex in kb.exercises.items()},
         dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
     )
 

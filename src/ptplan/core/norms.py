@@ -2,6 +2,8 @@
 
 A condition ``{fact: test.chair_stand_30s.value, below_norm: true}`` asks this lookup for the
 range that applies to the person; a sex-specific row wins over an ``any`` row of the same age band.
+Rows of ``kind: reference`` (published reference values such as the JOA / 日本リハビリテーション医学会
+参考可動域角度) are never used as a range: they are printed beside the measured value.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ from ptplan.core.kb.schema import Norm
 
 
 def pick_norm(norms: list[Norm], age: int | None, sex: str | None) -> Norm | None:
-    """The row that applies to this age and sex, or ``None`` when no row does (or age is unknown)."""
+    """The population row that applies to this age and sex, or ``None`` when no row does (or age is unknown)."""
     if age is None:
         return None
-    rows = [n for n in norms if n.age_min <= age <= n.age_max and n.sex in ("any", sex)]
+    rows = [n for n in norms if n.kind == "population" and n.age_min <= age <= n.age_max and n.sex in ("any", sex)]
     rows.sort(key=lambda n: (n.sex == "any", n.age_min))
     return rows[0] if rows else None
+
+
+def reference_row(kb, test_id: str) -> Norm | None:
+    """The test's published reference value (``kind: reference``), if it has one."""
+    test = kb.tests.get(test_id)
+    return next((n for n in test.norms if n.kind == "reference"), None) if test else None
 
 
 def lookup_for(kb, age: int | None, sex: str | None) -> NormLookup:
@@ -32,12 +40,50 @@ def lookup_for(kb, age: int | None, sex: str | None) -> NormLookup:
     return lookup
 
 
+def _ages(row: Norm) -> tuple[str, str]:
+    if row.age_max >= 110:
+        return f"{row.age_min}歳以上", f"{row.age_min} and over"
+    return f"{row.age_min}〜{row.age_max}歳", f"{row.age_min}-{row.age_max}"
+
+
+#: unit words after a number (ja, en); degrees and seconds are written the way a chart writes them
+UNITS = {"count": ("回", ""), "s": ("秒", " s"), "deg": ("°", "°")}
+
+
+def _range(row: Norm, unit: str) -> tuple[str, str]:
+    u_ja, u_en = UNITS.get(unit, ("", ""))
+    if row.low is not None and row.high is not None:
+        return f"標準範囲 {row.low:g}〜{row.high:g}{u_ja}", f"normal range {row.low:g}-{row.high:g}{u_en}"
+    if row.high is not None:
+        return f"基準 {row.high:g}{u_ja}以下", f"reference {row.high:g}{u_en} or less"
+    return f"基準 {row.low:g}{u_ja}以上", f"reference {row.low:g}{u_en} or more"
+
+
 def norm_text(kb, test_id: str, age: int | None, sex: str | None) -> tuple[str | None, str | None]:
-    """A short (ja, en) description of the reference range used, for the finding's threshold."""
+    """A short (ja, en) description of the range used, for the finding's threshold, e.g.
+    「65〜69歳女性の標準範囲 17〜21回」; the measuring method follows when the row records one."""
     test = kb.tests.get(test_id)
     row = pick_norm(test.norms, age, sex) if test else None
+    if row is None or (row.low is None and row.high is None):
+        return None, None
+    who_ja, who_en = {"female": ("女性", " women"), "male": ("男性", " men")}.get(row.sex, ("", ""))
+    ages_ja, ages_en = _ages(row)
+    rng_ja, rng_en = _range(row, test.record.unit)
+    ja, en = f"{ages_ja}{who_ja}の{rng_ja}", f"ages {ages_en}{who_en}: {rng_en}"
+    if row.method is not None:
+        ja, en = f"{ja}、{row.method.ja}", f"{en}, {row.method.en}"
+    return ja, en
+
+
+def reference_text(kb, test_id: str) -> tuple[str | None, str | None]:
+    """The published reference value with its method, e.g. 「参考可動域 45°（背臥位、股関節・膝関節90°屈曲位）」."""
+    row = reference_row(kb, test_id)
     if row is None:
         return None, None
-    bounds = [f"≥{row.low:g}" if row.low is not None else "", f"≤{row.high:g}" if row.high is not None else ""]
-    rng = " ".join(b for b in bounds if b)
-    return (f"{row.age_min}〜{row.age_max}歳の基準 {rng}", f"norm for age {row.age_min}-{row.age_max}: {rng}")
+    record = kb.tests[test_id].record
+    u_ja, u_en = UNITS.get(record.unit, ("", ""))
+    word_ja, word_en = ("参考可動域", "reference range of motion") if record.kind == "angle" else ("参考値", "reference value")
+    ja, en = f"{word_ja} {row.reference:g}{u_ja}", f"{word_en} {row.reference:g}{u_en}"
+    if row.method is not None:
+        ja, en = f"{ja}（{row.method.ja}）", f"{en} ({row.method.en})"
+    return ja, en

@@ -21,6 +21,7 @@ from ptplan.core.screening import screen
 #: engine convention (SPEC §1: "reassess every few weeks"); a yellow flag's review_weeks shortens it.
 DEFAULT_REVIEW_WEEKS = 4
 FOLLOW_UP_MEASURES = ("nrs", "odi", "psfs", "start_back")
+LOCOMO_STAGES = {"locomo_stage_1", "locomo_stage_2", "locomo_stage_3"}
 
 
 def tx(text: Text | None, lang: str) -> str | None:
@@ -58,7 +59,7 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
         "knee_back": reasoning.knee_back_pattern(case, results),
         "program": program_json(kb, comps, s, lang),
         "advice": [advice_json(kb, a, lang) for a in advice],
-        "follow_up": follow_up_json(case, s, advice, lang, bool(found.get("high_fear_avoidance"))),
+        "follow_up": follow_up_json(case, s, advice, lang, set(found)),
     }
     plan["references"] = references_json(kb, plan)
     return plan
@@ -153,8 +154,14 @@ def advice_json(kb, a, lang: str) -> dict[str, Any]:
             "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
 
 
-def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool) -> dict[str, Any]:
-    measures = list(FOLLOW_UP_MEASURES) + (["koos12"] if case.has_pain("knee") else []) + (["fabq"] if fear else [])
+def follow_up_json(case: Case, s, advice: list, lang: str, found: set[str]) -> dict[str, Any]:
+    measures = list(FOLLOW_UP_MEASURES)
+    if case.has_pain("knee"):  # JKOM is the Japanese knee-OA measure; KOOS-12 keeps the international comparison
+        measures += ["koos12", "jkom"]
+    if "high_fear_avoidance" in found:
+        measures.append("fabq")
+    if found & LOCOMO_STAGES:  # repeat the questionnaire part of the ロコモ度テスト
+        measures.append("locomo25")
     doctor = [tx(a.text, lang) for a in advice if a.entry.category == "see_doctor"] or [tx(explain.SEE_DOCTOR, lang)]
     review = None if not s.exercise_allowed else (s.review_weeks or DEFAULT_REVIEW_WEEKS)
     return {"review_weeks": review, "measures": measures, "see_doctor_when": doctor}

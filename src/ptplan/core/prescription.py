@@ -110,7 +110,7 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     ranked.sort(key=lambda r: r[:6])
     for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
-        adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
+        adj = [] if ex.dose.fixed else [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
         dose = dose_for(ex, adj, idx)
         changed = [a for a in adj if a.id in dose["adjusted_by"]]
         cc.exercises.append(Chosen(ex, dose, matched, changed, aimed))

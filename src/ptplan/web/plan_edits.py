@@ -58,7 +58,7 @@ def effective(plan_json: dict, edits: list[dict] | None) -> dict:
 
 def exercise_entry(ex, lang: str, why: str = "") -> dict:
     """A KB exercise as a plan exercise item (the plan JSON's exercise keys)."""
-    dose = ex.dose.model_dump(exclude_none=True)
+    dose = ex.dose.as_plan()
     return {"id": ex.id, "name": text(ex.name, lang), "dose": dose, "why": why, "refs": list(ex.refs),
             "steps": list(ex.steps.ja if lang == "ja" else ex.steps.en), "feel": text(ex.feel, lang),
             "stop_if": text(ex.stop_if, lang), "regression": ex.regression, "progression": ex.progression,

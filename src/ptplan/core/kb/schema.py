@@ -99,7 +99,13 @@ class Dose(BaseModel):
     duration_min: int | None = Field(None, ge=1, le=120, description="minutes per session (aerobic)")
     sessions_per_week: int = Field(ge=1, le=14)
     per_side: bool = False
+    fixed: bool = Field(False, description=(
+        "the dose of a published programme (e.g. JOA ロコトレ): prescription adjustments leave it as published"))
     refs: list[Id] = Field(default_factory=list, description="where the dose comes from")
+
+    def as_plan(self) -> dict[str, Any]:
+        """The dose as the plan JSON holds it (``fixed`` is a prescription rule, not part of the dose)."""
+        return self.model_dump(exclude_none=True, exclude={"fixed"})
 
 
 class Contraindication(BaseModel):
@@ -156,14 +162,27 @@ class Yield(BaseModel):
 
 
 class Norm(BaseModel):
+    """A population range for an age band and sex, or (``kind: reference``) a published reference value
+    such as the JOA / 日本リハビリテーション医学会 参考可動域角度, which is neither a mean nor a cut-off."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    age_min: int = Field(ge=0, le=120)
-    age_max: int = Field(ge=0, le=120)
+    kind: Literal["population", "reference"] = "population"
+    age_min: int = Field(0, ge=0, le=120)
+    age_max: int = Field(120, ge=0, le=120)
     sex: Literal["female", "male", "any"] = "any"
     low: float | None = Field(None, description="below this is below the normal range")
     high: float | None = Field(None, description="above this is above the normal range")
     mean: float | None = None
+    reference: float | None = Field(None, description="the published reference value (kind: reference)")
+    method: Text | None = Field(None, description="how the values were measured (position, equipment)")
     ref: Id
+    status: Status = "verified"
+
+    @model_validator(mode="after")
+    def _shape(self) -> Norm:
+        if (self.kind == "reference") != (self.reference is not None):
+            raise ValueError("a reference row (kind: reference) has `reference` and only it has one")
+        return self
 
 
 class AssessmentTest(_Entry):
@@ -339,6 +358,28 @@ class SubscaleDef(BaseModel):
     mcid: Threshold | None = None
 
 
+class ReferenceValue(BaseModel):
+    """A published mean of a named group (e.g. the national norms of RDQ-J); shown for comparison, never a cut-off."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    group: Text
+    sex: Literal["female", "male", "any"] = "any"
+    mean: float
+    sd: float | None = None
+    n: int | None = Field(None, ge=1)
+    ref: Id
+    status: Status = "verified"
+
+
+class LocalVersion(BaseModel):
+    """The validated Japanese version of an instrument: its name and where it was validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: Text
+    refs: list[Id] = Field(min_length=1)
+    note: Text | None = None
+
+
 class MeasureDef(_Entry):
     """An outcome measure: metadata only; the algorithm is in ``ptplan.core.measures.<id>``.
 
@@ -371,6 +412,8 @@ class MeasureDef(_Entry):
     bands_status: Status = "verified"
     mcid: Threshold | None = None
     mdc: Threshold | None = None
+    japanese_version: LocalVersion | None = None
+    reference_values: list[ReferenceValue] = Field(default_factory=list)
     refs: list[Id] = Field(min_length=1)
     status: Status = Field("verified", description="whether the scoring algorithm is confirmed")
     notes: list[Text] = Field(default_factory=list)

@@ -11,7 +11,7 @@ Metadata (items, ranges, bands, MCID/MDC, references) is data in ``kb/measures.y
 algorithms register in :data:`ptplan.core.measures.registry.REGISTRY` on import below.
 """
 
-from ptplan.core.measures import simple, start_back, subscaled  # noqa: F401  (register the built-ins)
+from ptplan.core.measures import locomo, simple, start_back, subscaled  # noqa: F401  (register the built-ins)
 from ptplan.core.measures.api import measure_meta, score, score_questionnaires
 from ptplan.core.measures.catalogue import catalogue
 from ptplan.core.measures.compare import compare
