@@ -126,8 +126,8 @@ def test_it_prints_the_norm_and_the_rom_reference_with_its_method():
                                                               "ages 65-69 women: normal range 17-21")
     assert norm_text(kb, "chair_stand_30s", 85, "male")[0] == "80歳以上男性の標準範囲 14〜16回"
     assert reference_text(kb, "hip_internal_rotation") == (
-        "参考可動域 45°（背臥位、股関節・膝関節90°屈曲位）",
-        "reference range of motion 45° (supine, hip and knee flexed 90°)")
+        "参考可動域 45°、背臥位で股関節・膝関節90°屈曲位",
+        "reference range of motion 45°, supine with hip and knee flexed 90°")
 
 
 def _exercises(plan: dict) -> dict[str, dict]:

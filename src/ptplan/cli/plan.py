@@ -24,12 +24,14 @@ class Format(StrEnum):
     html = "html"
     pdf = "pdf"
     fhir = "fhir"
+    rehab_plan = "rehab-plan"
 
 
 def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
          lang: Lang = typer.Option(Lang.ja, "--lang", help="output language"),
          fmt: Format = typer.Option(Format.text, "--format",
-                                    help="text (terminal report), json, md, html, pdf (handout) or fhir"),
+                                    help="text (terminal report), json, md, html, pdf (handout), fhir, or rehab-plan "
+                                         "(リハビリテーション実施計画書: PDF, or HTML when -o ends in .html)"),
          output: Path | None = typer.Option(None, "-o", "--output", help="write to this file instead of stdout"),
          therapist: str | None = typer.Option(None, "--therapist", help="therapist's name on the handout"),
          review_date: str | None = typer.Option(None, "--review-date", help="YYYY-MM-DD on the handout")):
@@ -39,7 +41,10 @@ def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
     if fmt not in (Format.text, Format.json):  # documents come from the renderer registry
         from ptplan.cli.render import emit
 
-        return emit(result, fmt.value, lang.value, output, therapist=therapist, review_date=review_date,
+        name = fmt.value
+        if fmt is Format.rehab_plan and output is not None and output.suffix.lower() in (".html", ".htm"):
+            name = "rehab-plan-html"
+        return emit(result, name, lang.value, output, therapist=therapist, review_date=review_date,
                     case=data.model_dump(mode="json", exclude_none=True))
     if fmt is Format.json:
         text = plan_json(result)

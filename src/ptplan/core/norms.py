@@ -76,7 +76,7 @@ def norm_text(kb, test_id: str, age: int | None, sex: str | None) -> tuple[str |
 
 
 def reference_text(kb, test_id: str) -> tuple[str | None, str | None]:
-    """The published reference value with its method, e.g. 「参考可動域 45°（背臥位、股関節・膝関節90°屈曲位）」."""
+    """The published reference value with its method, e.g. 「参考可動域 45°、背臥位で股関節・膝関節90°屈曲位」."""
     row = reference_row(kb, test_id)
     if row is None:
         return None, None
@@ -85,5 +85,5 @@ def reference_text(kb, test_id: str) -> tuple[str | None, str | None]:
     word_ja, word_en = ("参考可動域", "reference range of motion") if record.kind == "angle" else ("参考値", "reference value")
     ja, en = f"{word_ja} {row.reference:g}{u_ja}", f"{word_en} {row.reference:g}{u_en}"
     if row.method is not None:
-        ja, en = f"{ja}（{row.method.ja}）", f"{en} ({row.method.en})"
+        ja, en = f"{ja}、{row.method.ja}", f"{en}, {row.method.en}"
     return ja, en

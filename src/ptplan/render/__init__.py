@@ -45,6 +45,9 @@ for _r in (
     Renderer("html", "ptplan.render.handout:render_html", "text/html; charset=utf-8", ".html"),
     Renderer("pdf", "ptplan.render.handout:render_pdf", "application/pdf", ".pdf", binary=True),
     Renderer("fhir", "ptplan.render.fhir:render_fhir", "application/fhir+json", ".json"),
+    # リハビリテーション実施計画書 (needs the case for the patient's details and goals)
+    Renderer("rehab-plan", "ptplan.render.rehab_plan:render_pdf", "application/pdf", ".pdf", binary=True),
+    Renderer("rehab-plan-html", "ptplan.render.rehab_plan:render_html", "text/html; charset=utf-8", ".html"),
 ):
     register(_r)
 
@@ -54,7 +57,8 @@ def render(plan: dict, fmt: str, lang: str | None = None, **opts) -> str | bytes
 
     Options understood by the built-ins: ``therapist``, ``review_date`` (YYYY-MM-DD), ``patient``,
     ``clinic``, ``date`` (handout, markdown); ``case`` (case data dict) and ``measures`` (scored
-    questionnaires) for FHIR. Raises :class:`InputError` for an unknown format.
+    questionnaires) for FHIR; ``case`` and ``start_date`` for ``rehab-plan`` / ``rehab-plan-html``.
+    Raises :class:`InputError` for an unknown format.
     """
     if fmt not in RENDERERS:
         raise InputError.single("format", f"unknown format '{fmt}'; expected one of: {', '.join(sorted(RENDERERS))}",

@@ -78,10 +78,21 @@ class Reference(_Entry):
         return v
 
 
+#: ICF part of a finding when the entry does not name one: movement findings describe activities,
+#: psychosocial ones personal factors, everything else body functions and structures.
+ICF_BY_LENS = {"movement": "activity", "psychosocial": "personal"}
+
+
 class Finding(_Entry):
     name: Text
     lens: Lens | Literal["safety", "psychosocial", "symptom"]
     description: Text
+    icf: Literal["body", "activity", "participation", "personal"] | None = Field(None, description=(
+        "ICF part (心身機能・構造 / 活動 / 参加 / 個人因子) for the リハビリテーション実施計画書; default by lens"))
+
+    @property
+    def icf_part(self) -> str:
+        return self.icf or ICF_BY_LENS.get(self.lens, "body")
 
 
 class Condition(_Entry):
@@ -148,6 +159,16 @@ class Record(BaseModel):
     max: float | None = None
     sided: bool = False
     choices: list[Id] = Field(default_factory=list, description="observation ids for checklist tests")
+    levels: list[Text] = Field(default_factory=list, description=(
+        "for an ordinal score: the meaning of each value from `min` upward, printed beside the score"))
+    negate: bool = Field(False, description=(
+        "print the value with the opposite sign (degrees short of full extension are written −10° in the JOA notation)"))
+
+    @model_validator(mode="after")
+    def _levels(self) -> Record:
+        if self.levels and (self.min is None or self.max is None or len(self.levels) != self.max - self.min + 1):
+            raise ValueError("`levels` needs `min` and `max` and one label per value from min to max")
+        return self
 
 
 class Yield(BaseModel):
