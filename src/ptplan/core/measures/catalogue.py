@@ -18,6 +18,7 @@ def catalogue(lang: str = "ja", kb=None) -> list[dict[str, Any]]:
         n = len(m.items)
         out.append({
             "id": mid, "name": m.name.get(lang), "available": available,
+            "japanese_version": m.japanese_version.name.get(lang) if m.japanese_version else None,
             "reason": m.unavailable_reason.get(lang) if m.unavailable_reason else None,
             "items": f"{m.min_items}-{m.max_items or n}" if m.min_items else n,
             "range": list(m.range) if m.range else None, "unit": m.unit, "direction": m.direction,
