@@ -1,5 +1,6 @@
-"""Property: any plan the engine makes renders to Markdown, HTML and FHIR without error, and says the
-same things in each (every exercise once, its picture, the disclaimer, a referral when exercise is barred)."""
+"""Property: any plan the engine makes renders to Markdown, HTML, FHIR and the リハビリテーション実施計画書
+without error, and says the same things in each (every exercise once, its picture, the disclaimer, a
+referral when exercise is barred, the patient's goals on the plan document)."""
 
 import sys
 from pathlib import Path
@@ -32,4 +33,13 @@ def test_it_renders_any_plan_consistently(case):
         assert html.count('class="exercise-figure"') == len(names)
         if not plan["triage"]["exercise_allowed"]:
             assert names == [] and 'class="referral"' in html
-        Bundle.model_validate_json(render(plan, "fhir", lang, case=case.model_dump(mode="json", exclude_none=True)))
+        data = case.model_dump(mode="json", exclude_none=True)
+        Bundle.model_validate_json(render(plan, "fhir", lang, case=data))
+        sheet = render(plan, "rehab-plan-html", lang, case=data)  # the リハビリテーション実施計画書
+        assert all(_shown(sheet, text) for text in [*case.goals, *names])
+
+
+def _shown(html: str, text: str) -> bool:
+    from markupsafe import escape
+
+    return str(escape(text)) in html
