@@ -44,3 +44,12 @@ def test_it_lists_measures_with_ranges_and_references(run, lang):
     lines = {ln.split()[0]: ln for ln in out.splitlines()}
     assert code == 0 and "range 0–100" in lines["odi"] and "ostelo_2008" in lines["odi"]
     assert ("not scored" in lines["joabpeq"]) and "range 0–24" in lines["rmdq"]
+
+
+def test_it_scores_locomo25_into_its_locomo_range(run):
+    code, out, _ = run("measure", "score", "locomo25", *(["1"] * 16 + ["0"] * 9))
+    assert code == 0
+    assert out.splitlines()[0] == "locomo25: 16 (range 0–100, 高いほど悪い)"
+    assert "ロコモ度2の範囲 [joa_locomo_2020]" in out
+    code, _, err = run("measure", "score", "locomo25", *(["1"] * 24))
+    assert code == 2 and "locomo25.items" in err

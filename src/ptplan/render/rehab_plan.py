@@ -41,7 +41,7 @@ W = {  # the frame of the document (ja, en); the clinical content comes from the
     "explain": ("本人・家族への説明", "Explained to the patient and family"),
     "explainer": ("説明者署名", "Explained by (signature)"),
     "receiver": ("説明を受けた人（本人・家族〔続柄　　〕）署名", "Received by (patient / family, relationship) signature"),
-    "ymd": ("　　　　年　　月　　日", "____ / __ / __"),
+    "ymd": ("　　　　年　　月　　日", "____ / __ / __"), "sep": ("：", ": "),
     "none_found": ("所見なし", "nothing found"), "not_tested": ("未評価", "not assessed"),
     "frequency": ("実施頻度", "Frequency"), "per_week": ("週{n}日", "{n} days a week"),
     "hint_dx": ("問診上の診断", "diagnosis from the interview"), "hint_onset": ("問診上", "from the interview"),
@@ -131,7 +131,7 @@ def _participation(case: dict, lang: str) -> list[str]:
         out.append(_head("日常の活動量" if lang == "ja" else "Everyday activity", _t(ACTIVITY[act["level"]], lang), lang))
     if act.get("exercise_days_per_week") is not None:
         n = act["exercise_days_per_week"]
-        out.append(f"運動習慣：週{n}日" if lang == "ja" else f"Exercise: {n} days a week")
+        out.append(f"運動習慣：週{n}日" if lang == "ja" else f"Exercise: {n} day{'' if n == 1 else 's'} a week")
     if act.get("sitting_hours_per_day") is not None:
         h = act["sitting_hours_per_day"]
         out.append(f"座位時間：1日約{h:g}時間" if lang == "ja" else f"Sitting: about {h:g} h a day")
