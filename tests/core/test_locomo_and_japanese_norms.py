@@ -8,6 +8,8 @@ CS-30 from 中谷 2003; ROM reference values from the JOA / 日本リハビリ�
 from __future__ import annotations
 
 import pytest
+from case_strategies import cases
+from hypothesis import HealthCheck, given, settings
 
 from ptplan.core.case import Case
 from ptplan.core.kb.loader import default_kb
@@ -169,3 +171,17 @@ def test_it_asks_for_jkom_at_follow_up_for_knee_patients():
     knee = _plan(pain=({"site": "knee", "side": "right", "nrs": 4},))
     assert {"koos12", "jkom"} <= set(knee["follow_up"]["measures"])
     assert "jkom" not in _plan()["follow_up"]["measures"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=cases(default_kb()))
+def test_it_never_changes_a_published_dose_and_gives_one_stage_at_most(case):
+    """Any case: a ``fixed`` dose (ロコトレ) is the KB's dose, and there is never more than one ロコモ度."""
+    kb = default_kb()
+    plan = make_plan(case, "ja")
+    assert len(_found(plan) & set(STAGES)) <= 1
+    for ex in _exercises(plan).values():
+        kb_dose = kb.exercises[ex["id"]].dose
+        if kb_dose.fixed:
+            dose = {k: v for k, v in ex["dose"].items() if k not in ("refs", "adjusted_by")}
+            assert dose == {k: v for k, v in kb_dose.as_plan().items() if k != "refs"} and ex["dose"]["adjusted_by"] == []

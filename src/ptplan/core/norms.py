@@ -46,8 +46,9 @@ def _ages(row: Norm) -> tuple[str, str]:
     return f"{row.age_min}〜{row.age_max}歳", f"{row.age_min}-{row.age_max}"
 
 
-#: unit words after a number (ja, en); degrees and seconds are written the way a chart writes them
-UNITS = {"count": ("回", ""), "s": ("秒", " s"), "deg": ("°", "°")}
+#: unit words after a number (ja, en) for each KB record unit, written the way a chart writes them
+UNITS = {"deg": ("°", "°"), "s": ("秒", " s"), "count": ("回", ""), "mmHg": (" mmHg", " mmHg"), "points": ("点", ""),
+         "cm": (" cm", " cm"), "none": ("", "")}
 
 
 def _range(row: Norm, unit: str) -> tuple[str, str]:

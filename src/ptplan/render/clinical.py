@@ -6,10 +6,8 @@ ordinal levels and sign conventions come from each test's ``record`` in the know
 
 from __future__ import annotations
 
-from ptplan.core.norms import norm_text, reference_text
+from ptplan.core.norms import UNITS, norm_text, reference_text
 
-UNIT = {"deg": ("°", "°"), "s": ("秒", " s"), "count": ("回", ""), "mmHg": (" mmHg", " mmHg"), "points": ("点", ""),
-        "cm": (" cm", " cm"), "none": ("", "")}
 SIDES = {"ja": ("右", "左", "／"), "en": ("R ", "L ", " / ")}
 
 
@@ -20,7 +18,7 @@ def _num(v: float, record) -> str:
 
 
 def _one(v: float, record, lang: str) -> str:
-    unit = UNIT[record.unit][0 if lang == "ja" else 1]
+    unit = UNITS[record.unit][0 if lang == "ja" else 1]
     text = f"{_num(v, record)}{unit}"
     if record.levels and record.min is not None and float(v).is_integer():
         text += f"（{record.levels[int(v - record.min)].get(lang)}）" if lang == "ja" else \
@@ -29,7 +27,7 @@ def _one(v: float, record, lang: str) -> str:
 
 
 def result_text(kb, test_id: str, result: dict, lang: str, height_cm: float | None = None) -> str:
-    """One recorded result, e.g. ``右22°／左26°``, ``2点（両脚30cm）``, ``140 cm（2ステップ値 0.93）``."""
+    """One recorded result, e.g. ``右22°／左26°``, ``2点（両脚30cm）``, ``140 cm（身長比 0.93）``."""
     record = kb.tests[test_id].record
     right, left, sep = SIDES[lang]
     if result.get("left") is not None or result.get("right") is not None:
