@@ -47,7 +47,7 @@ def _read_plan(path: Path) -> dict:
 
 
 def render_cmd(plan: Path = typer.Argument(..., help="plan JSON file (from `ptplan plan --format json`), or - for stdin"),
-               fmt: str = typer.Option("pdf", "--format", help="md, html, pdf or fhir"),
+               fmt: str = typer.Option("pdf", "--format", help="md, html, pdf, fhir, rehab-plan or rehab-plan-html"),
                lang: str = typer.Option(None, "--lang", help="ja or en (default: the plan's language)"),
                output: Path = typer.Option(None, "-o", "--output", help="write to this file (needed for pdf)"),
                therapist: str = typer.Option(None, "--therapist", help="therapist's name printed on the handout"),
