@@ -37,7 +37,7 @@ def _document(stem: str, lang: str = "ja", fmt: str = "rehab-plan-html", **opts)
 def _text(html: str) -> str:
     """The document's text, one line per block element, so a golden diff reads like the page."""
     body = re.sub(r"(?s)<head>.*?</head>", "", html)
-    body = re.sub(r"</(p|li|tr|h1|h2|th|td)>", "\n", body)
+    body = re.sub(r"</(p|li|tr|h1|h2|th|td)>|<br>", "\n", body)
     body = re.sub(r"<[^>]+>", "", body)
     lines = [re.sub(r"\s+", " ", line).strip() for line in body.splitlines()]
     return "\n".join(line for line in lines if line) + "\n"

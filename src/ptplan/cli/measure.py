@@ -80,5 +80,6 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="print JSON"),
         rng = f"{m['range'][0]:g}–{m['range'][1]:g}" if m["range"] else "-"
         state = "" if m["available"] else "  [not scored: " + m["reason"] + "]"
         mcid = f" MCID {m['mcid']['points']:g}" if m["mcid"] and m["mcid"]["points"] is not None else ""
-        typer.echo(f"{m['id']:<11} {m['name']} — items {m['items']}, range {rng}, {m['direction']}{mcid};"
+        jp = f" [{m['japanese_version']}]" if m["japanese_version"] else ""
+        typer.echo(f"{m['id']:<11} {m['name']}{jp} — items {m['items']}, range {rng}, {m['direction']}{mcid};"
                    f" refs {', '.join(m['refs'])}{state}")

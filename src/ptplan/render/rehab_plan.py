@@ -210,12 +210,12 @@ def _evaluation(case: dict, kb, lang: str) -> list[str]:
     return out
 
 
-def _goals(plan: dict, lang: str) -> tuple[list[str], list[str]]:
+def _goals(plan: dict) -> tuple[list[dict], list[dict]]:
     """Short term: the phases that start before the next evaluation; long term: the phases after it."""
     weeks = (plan.get("follow_up") or {}).get("review_weeks") or 0
     short, long = [], []
     for ph in plan["program"].get("phases") or []:
-        (short if ph.get("weeks_from", 1) <= weeks else long).append(_head(ph["name"], ph["goals"], lang))
+        (short if ph.get("weeks_from", 1) <= weeks else long).append({"name": ph["name"], "goals": ph["goals"]})
     return short, long
 
 
@@ -231,7 +231,7 @@ def build(plan: dict, lang: str, case: dict | None = None, kb=None, start_date=N
     ctx = context.build(plan, lang, kb=kb, date=opts.pop("date", None) or case.get("assessed_on"), **opts)
     demo = case.get("demographics") or {}
     found = _findings(plan, case, kb, lang)
-    short, long = _goals(plan, lang)
+    short, long = _goals(plan)
     start = context._date(start_date, "start_date")
     ctx.update(
         W=_words(lang), sex=_t(SEX[demo["sex"]], lang) if demo.get("sex") else "",
