@@ -136,6 +136,18 @@ def _exercises(plan: dict) -> dict[str, dict]:
     return {e["id"]: e for c in plan["program"]["components"] for e in c["exercises"]}
 
 
+def test_it_lowers_but_never_raises_a_published_dose():
+    tests = {"stand_up_test": {"value": 2}}
+    plan = _plan(tests=tests, questionnaires={"locomo25": _glfs(18)}, age=72)
+    calm = _exercises(plan)["locotre_chair_stand"]["dose"]
+    assert (calm["reps"], calm["sets"]) == (5, 3)  # the over-65 "12 reps" adjustment does not raise it
+    case = Case.model_validate({"demographics": {"age": 72, "sex": "female", "height_cm": 150},
+                                "pain": [{"site": "low_back", "nrs": 3}], "red_flags": NO_FLAGS, "tests": tests,
+                                "questionnaires": {"locomo25": _glfs(18)}, "symptoms": {"irritability": "high"}})
+    flare = _exercises(make_plan(case, "ja"))["locotre_chair_stand"]["dose"]
+    assert (flare["reps"], flare["sets"], flare["adjusted_by"]) == (5, 1, ["adj_high_irritability"])
+
+
 def test_it_gives_locotre_with_its_published_dose_when_locomo_is_found():
     plan = _plan(tests={"stand_up_test": {"value": 2}}, questionnaires={"locomo25": _glfs(18)}, age=72)
     exs = _exercises(plan)
@@ -176,12 +188,13 @@ def test_it_asks_for_jkom_at_follow_up_for_knee_patients():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases(default_kb()))
 def test_it_never_changes_a_published_dose_and_gives_one_stage_at_most(case):
-    """Any case: a ``fixed`` dose (ロコトレ) is the KB's dose, and there is never more than one ロコモ度."""
+    """Any case: a ``fixed`` dose (ロコトレ) never exceeds the published one, and there is never more than one ロコモ度."""
     kb = default_kb()
     plan = make_plan(case, "ja")
     assert len(_found(plan) & set(STAGES)) <= 1
     for ex in _exercises(plan).values():
         kb_dose = kb.exercises[ex["id"]].dose
         if kb_dose.fixed:
-            dose = {k: v for k, v in ex["dose"].items() if k not in ("refs", "adjusted_by")}
-            assert dose == {k: v for k, v in kb_dose.as_plan().items() if k != "refs"} and ex["dose"]["adjusted_by"] == []
+            for key, published in kb_dose.as_plan().items():
+                if isinstance(published, int) and not isinstance(published, bool):
+                    assert ex["dose"][key] <= published, (ex["id"], key)

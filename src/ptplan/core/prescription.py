@@ -110,7 +110,7 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
     ranked.sort(key=lambda r: r[:6])
     for ex, matched, aimed in _spread_families(ranked, comp.exercises):
         used.add(ex.id)
-        adj = [] if ex.dose.fixed else [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
+        adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
         dose = dose_for(ex, adj, idx)
         changed = [a for a in adj if a.id in dose["adjusted_by"]]
         cc.exercises.append(Chosen(ex, dose, matched, changed, aimed))
@@ -131,12 +131,15 @@ def _spread_families(ranked: list, n: int) -> list:
 
 
 def dose_for(ex, adjustments: list, idx) -> dict[str, Any]:
-    """The exercise's KB dose with the fired adjustments applied (``idx`` holds both as plain dicts)."""
+    """The exercise's KB dose with the fired adjustments applied (``idx`` holds both as plain dicts).
+
+    A ``fixed`` dose (a published programme such as ロコトレ) is never raised; adjustments may still lower it."""
     dose = dict(idx.doses[ex.id])
     refs = list(dose.pop("refs", []))
     applied = []
     for a in adjustments:
-        keys = [k for k in idx.dose_sets[a.id] if k in dose]  # only what the exercise doses (no reps on a walk)
+        keys = [k for k in idx.dose_sets[a.id] if k in dose  # only what the exercise doses (no reps on a walk)
+                and not (ex.dose.fixed and idx.dose_sets[a.id][k] >= dose[k])]
         if not keys:
             continue
         for key in keys:

@@ -111,7 +111,7 @@ class Dose(BaseModel):
     sessions_per_week: int = Field(ge=1, le=14)
     per_side: bool = False
     fixed: bool = Field(False, description=(
-        "the dose of a published programme (e.g. JOA ロコトレ): prescription adjustments leave it as published"))
+        "the dose of a published programme (e.g. JOA ロコトレ): prescription adjustments never raise it"))
     refs: list[Id] = Field(default_factory=list, description="where the dose comes from")
 
     def as_plan(self) -> dict[str, Any]:
