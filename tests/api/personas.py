@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
 
-from ptplan.api import create_app
+from ptplan.server import create_app
 from ptplan.settings import Settings
 from ptplan.store import repositories as repo
 from ptplan.store.models import MeasureResult, Plan, SessionLog, VideoAnalysis

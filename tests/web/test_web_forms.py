@@ -93,9 +93,10 @@ def test_it_records_plan_edits_and_shows_the_edited_plan(therapist, app):
     assert r.status_code == 303
     with app.state.sessions() as db:
         edits = db.get(Plan, plan_id).edits
-    assert [e["op"] for e in edits] == ["set", "set"]
-    assert edits[0]["reason"] == f"swap {first} → {swap_to}: 膝立ちが困難"
-    assert edits[1]["path"] == "/program/components/0/exercises/0/dose" and edits[1]["value"]["sets"] == 2
+    assert [e["op"] for e in edits] == ["swap", "dose"]  # typed records (ptplan.core.plan_edits)
+    assert (edits[0]["exercise"], edits[0]["exercise_id"], edits[0]["reason"]) == (first, swap_to, "膝立ちが困難")
+    assert edits[1]["path"] == "/program/components/0/exercises/0" and edits[1]["dose"]["sets"] == 2
+    assert edits[1]["exercise"] == swap_to  # the dose change lands on the swapped-in exercise
     page = therapist.get(f"/plans/{plan_id}").text
     assert f'data-exercise="{swap_to}"' in page and "2セット" in page
 

@@ -6,18 +6,18 @@ against the knowledge base and planned by the same core functions every adapter 
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 
-from ptplan.api import engine_bridge
 from ptplan.api.schemas import Lang
+from ptplan.core import services
 from ptplan.core.case import Case
+from ptplan.core.case_io import check_case
 
 router = APIRouter(tags=["plans"])
 
 
 @router.post("/plans:preview")
-def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")],
+def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")], request: Request,
             lang: Annotated[Lang, Query(description="language of the plan texts")] = "ja") -> dict[str, Any]:
-    return engine_bridge.plan_from_case(case, lang=lang)
-
-
+    kb = request.app.state.kb
+    return services.make_plan(check_case(case, kb), lang=lang, kb=kb)

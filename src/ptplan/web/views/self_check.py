@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ptplan.api import engine_bridge
 from ptplan.core import services
 from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError
@@ -40,7 +39,7 @@ def answers_from(form) -> dict:
     answers["helps"] = [h for h in form.getlist("helps") if h in forms.OPTIONS["helps"]]
     age = str(form.get("age") or "").strip()
     if age:
-        answers["age"] = int(age) if age.isdigit() else age
+        answers["age"] = int(age) if age.isascii() and age.isdigit() and len(age) < 4 else age
     return answers
 
 
@@ -70,7 +69,7 @@ async def self_check_triage(request: Request):
     triage = None
     if answers:
         try:
-            triage = engine_bridge.plan_from_data({"red_flags": answers}, lang=p.lang).get("triage")
+            triage = services.plan_from_data({"red_flags": answers}, lang=p.lang).get("triage")
         except InputError:
             triage = None
     return p.render("_triage.html", triage=triage, public=True)
