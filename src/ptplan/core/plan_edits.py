@@ -61,7 +61,7 @@ DoseValues = create_model("DoseValues", __config__=ConfigDict(extra="forbid"),
                           **{n: (f.annotation, f) for n, f in Dose.model_fields.items() if n != "refs"})
 #: The fields to change: a number sets the field, null stops dosing it; fields left out stay as they are.
 DoseChanges = create_model("DoseChanges", __config__=ConfigDict(extra="forbid"),
-                           **{n: (int | bool | None, None) for n in DoseValues.model_fields})
+                           **{n: (f.annotation | None, None) for n, f in DoseValues.model_fields.items()})
 
 
 class EditRequest(BaseModel):
@@ -257,7 +257,7 @@ def _check_revert(edits: list[dict], seq: int) -> None:
 
 
 def reverted(edits: list[dict]) -> set[int]:
-    return {e.get("edit") for e in edits or [] if isinstance(e, dict) and e.get("op") == "revert"}
+    return {e["edit"] for e in edits or [] if isinstance(e, dict) and e.get("op") == "revert" and isinstance(e.get("edit"), int)}
 
 
 # --- replaying ----------------------------------------------------------------------------------
@@ -287,6 +287,7 @@ GONE = Text(ja="対象の運動がプログラムにありません", en="the ex
 NO_COMPONENT = Text(ja="対象の構成要素がプログラムにありません", en="the component it adds to is no longer in the plan")
 THERE = Text(ja="その運動はすでにプログラムにあります", en="that exercise is already in the plan")
 UNKNOWN = Text(ja="知識ベースにない運動です", en="the knowledge base no longer has that exercise")
+BROKEN = Text(ja="記録の形が正しくありません", en="the stored record is not a valid edit")
 
 
 def _apply(plan: dict, edit: dict, kb) -> Text | None:
@@ -309,7 +310,9 @@ def _apply(plan: dict, edit: dict, kb) -> Text | None:
         comp["exercises"].pop(j)
     elif op == "dose":
         old = comp["exercises"][j]
-        dose = {**edit.get("dose", {}), "refs": list((old.get("dose") or {}).get("refs") or []), "adjusted_by": []}
+        if not isinstance(edit.get("dose"), dict):
+            return BROKEN
+        dose = {**edit["dose"], "refs": list((old.get("dose") or {}).get("refs") or []), "adjusted_by": []}
         comp["exercises"][j] = {**old, "dose": dose, "edited": {"op": "dose", "reason": edit.get("reason")}}
     else:
         item = _item(kb, plan, comp, edit, replaces=comp["exercises"][j].get("id"))
@@ -401,7 +404,7 @@ def from_legacy(plan_json: dict, edits: list[dict]) -> list[dict]:
     out: list[dict] = []
     plan = copy.deepcopy(plan_json) if isinstance(plan_json, dict) else {}
     for edit in edits or []:
-        if isinstance(edit, dict) and edit.get("op") in OPS:
+        if isinstance(edit, dict) and "seq" in edit:  # already a typed record
             out.append(edit)
             continue
         record = _legacy_record(plan, edit)
