@@ -29,3 +29,14 @@ def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):
                   PTPLAN_NEW_PASSWORD="long-enough-pw")
     assert result.exit_code != 0
     assert "patient_id" in str(result.exception) or "patient_id" in result.output
+
+
+def test_it_names_the_missing_extra_instead_of_a_traceback_on_the_base_install():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sqlalchemy'] = sys.modules['pydantic_settings'] = None; "
+            "sys.argv = ['ptplan', 'db', 'upgrade']; from ptplan.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pip install 'ptplan[server]'" in result.stderr

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -34,14 +33,17 @@ LAZY = {"db": ("ptplan.cli.db", "app"), "user": ("ptplan.cli.user", "app"),
 class LazyGroup(TyperGroup):
     """The root group: the eager commands, plus the :data:`LAZY` ones imported when asked for."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY})
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+    def get_command(self, ctx: typer.Context, name: str):
         if name not in LAZY:
             return super().get_command(ctx, name)
         module, attr = LAZY[name]
-        target = getattr(importlib.import_module(module), attr)
+        try:
+            target = getattr(importlib.import_module(module), attr)
+        except ImportError as exc:  # the base install: say which extra the command needs
+            target = _needs_server(name, exc)
         if isinstance(target, typer.Typer):
             command = typer.main.get_group(target)
         else:
@@ -50,6 +52,16 @@ class LazyGroup(TyperGroup):
             command = typer.main.get_command(single)
         command.name = name
         return command
+
+
+def _needs_server(name: str, exc: ImportError):
+    def missing(args: list[str] = typer.Argument(None, hidden=True)) -> None:
+        raise PtplanError.single(name, f"this command needs the server extra ({exc.name or exc} is not installed): "
+                                 "pip install 'ptplan[server]'", "not_installed",
+                                 "このコマンドにはサーバー用の追加パッケージが必要です: pip install 'ptplan[server]'")
+
+    missing.__doc__ = "(needs the server extra of ptplan, which is not installed)"
+    return missing
 
 
 app = typer.Typer(cls=LazyGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -72,11 +84,17 @@ def main() -> None:
         for p in err.problems:
             typer.echo(f"error: {p.text('en')}", err=True)
         sys.exit(2)
+    except ModuleNotFoundError as exc:  # a command of an extra that this install does not have
+        typer.echo(f"error: {exc.name} is not installed; this command needs an extra: "
+                   "pip install 'ptplan[server]' (or [render], [video])", err=True)
+        sys.exit(2)
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
     except typer.Exit as e:
         sys.exit(e.exit_code)
-    except click.ClickException as exc:  # usage errors arrive here in non-standalone mode
-        exc.show()
-        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode (typer may vendor click)
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
