@@ -1,8 +1,8 @@
 """The ``ptplan`` command line. Each command group lives in its own module and is registered here.
 
-Commands that need the server extra (``db``, ``user``, ``serve``, ``demo``) are loaded only when they
-are run (or listed by ``--help``), so ``ptplan plan`` on the base install imports no SQLAlchemy,
-FastAPI or argon2. Errors from the core (:class:`ptplan.errors.PtplanError`) become one line per
+Each command is loaded only when it is run (or listed by ``--help``): ``ptplan plan`` imports the core
+and nothing of the server extra (no SQLAlchemy, FastAPI or argon2), and a server command on the base
+install says which extra it needs. Errors from the core (:class:`ptplan.errors.PtplanError`) become one line per
 problem on stderr and exit code 2; nothing prints a traceback for bad input.
 """
 
@@ -14,24 +14,20 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from ptplan.cli import case as case_cmd
-from ptplan.cli import check as check_cmd
-from ptplan.cli import kb as kb_cmd
-from ptplan.cli import measure as measure_cmd
-from ptplan.cli import plan as plan_cmd
-from ptplan.cli import render as render_cmd
-from ptplan.cli import review as review_cmd
-from ptplan.cli import schema as schema_cmd
-from ptplan.cli import video as video_cmd
 from ptplan.errors import PtplanError
 
-#: name -> (module, attribute): a Typer group (``app``) or a command function, imported on first use.
-LAZY = {"db": ("ptplan.cli.db", "app"), "user": ("ptplan.cli.user", "app"),
+#: name -> (module, attribute): a Typer group (``app``) or a command function, imported when the command
+#: runs (or ``--help`` lists it), so each call loads only its own command's modules.
+LAZY = {"kb": ("ptplan.cli.kb", "app"), "case": ("ptplan.cli.case", "app"), "schema": ("ptplan.cli.schema", "app"),
+        "plan": ("ptplan.cli.plan", "plan"), "check": ("ptplan.cli.check", "check"),
+        "render": ("ptplan.cli.render", "render_cmd"), "measure": ("ptplan.cli.measure", "app"),
+        "review": ("ptplan.cli.review", "review"), "video": ("ptplan.cli.video", "app"),
+        "db": ("ptplan.cli.db", "app"), "user": ("ptplan.cli.user", "app"),
         "serve": ("ptplan.cli.server", "serve"), "demo": ("ptplan.cli.server", "demo")}
 
 
 class LazyGroup(TyperGroup):
-    """The root group: the eager commands, plus the :data:`LAZY` ones imported when asked for."""
+    """The root group: every command of :data:`LAZY`, imported when asked for."""
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY})
@@ -66,15 +62,11 @@ def _needs_server(name: str, exc: ImportError):
 
 app = typer.Typer(cls=LazyGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="ptplan: explainable exercise-therapy plans for chronic low back and knee pain.")
-app.add_typer(kb_cmd.app, name="kb")
-app.add_typer(case_cmd.app, name="case")
-app.add_typer(schema_cmd.app, name="schema")
-app.command("plan")(plan_cmd.plan)
-app.command("check")(check_cmd.check)
-app.command(name="render")(render_cmd.render_cmd)
-app.add_typer(measure_cmd.app, name="measure")
-app.command("review")(review_cmd.review)
-app.add_typer(video_cmd.app, name="video")
+
+@app.callback()
+def _root() -> None:
+    # Every command is lazy (LAZY); a callback makes Typer build the root group even so.
+    pass
 
 
 def main() -> None:
