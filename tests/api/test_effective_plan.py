@@ -84,3 +84,15 @@ def test_it_refuses_edits_that_would_break_the_plan_and_every_page_still_opens(w
     for path in (f"/api/v1/plans/{c.plan_id}", f"/api/v1/patients/{c.patient_id}/plans"):
         assert taro.get(path).status_code == 200
     assert world.client("hana").get(f"/api/v1/plans/{c.plan_id}").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["md", "fhir", "html"])
+def test_it_exports_the_effective_plan_as_a_document(world, fmt):
+    taro = world.client("taro")
+    _pid, plan = _new_plan(taro, _case("01_hamstring_office_worker.yaml"))
+    _edit(taro, plan["id"], op="swap", path="/program/components/0/exercises/0", exercise_id="bird_dog")
+    old = plan["plan"]["program"]["components"][0]["exercises"][0]["id"]
+    resp = taro.get(f"/api/v1/plans/{plan['id']}/document", params={"format": fmt})
+    assert resp.status_code == 200, resp.text[:300]
+    assert "bird_dog" in resp.text or "バードドッグ" in resp.text or "Bird" in resp.text
+    assert old not in resp.text

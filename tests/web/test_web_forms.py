@@ -160,3 +160,42 @@ def test_it_lets_an_admin_add_a_patient_login_and_read_the_audit_log(app):
     assert r.status_code == 303
     audit = admin.get("/admin/audit").text
     assert "patient2 (patient)" in audit and "login" in audit
+
+
+def test_it_reverts_a_plan_edit_from_the_edit_log_and_keeps_both_records(therapist, app):
+    plan_id = app.state.seeded["plan_id"]
+    page = therapist.get(f"/plans/{plan_id}").text
+    removed = re.search(r'data-exercise="([a-z0-9_]+)"', page).group(1)
+    r = therapist.post(f"/plans/{plan_id}/edit", data={"csrf_token": _csrf(therapist), "action": "remove", "component": "0",
+                                                       "exercise_index": "0", "reason": "痛みが出る"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert f'data-exercise="{removed}"' not in therapist.get(f"/plans/{plan_id}").text
+    with app.state.sessions() as db:
+        seq = db.get(Plan, plan_id).edits[-1]["seq"]
+    r = therapist.post(f"/plans/{plan_id}/edit", data={"csrf_token": _csrf(therapist), "action": "revert", "edit": str(seq),
+                                                       "reason": "痛みが治まった"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = therapist.get(f"/plans/{plan_id}").text
+    assert f'data-exercise="{removed}"' in page
+    log = page[page.index('id="edit-log"'):]
+    assert "取り消し" in log and "削除" in log and "痛みが治まった" in log
+    with app.state.sessions() as db:
+        assert [e["op"] for e in db.get(Plan, plan_id).edits][-2:] == ["remove", "revert"]  # nothing deleted
+
+
+def test_it_keeps_the_therapists_edits_when_a_follow_up_assessment_makes_a_new_plan(therapist, app):
+    r = therapist.post("/patients", data={"name": "Follow Up", "csrf_token": _csrf(therapist)}, follow_redirects=False)
+    pid = int(r.headers["location"].rsplit("/", 1)[1])
+    form = {"csrf_token": _csrf(therapist), "demographics.age": "34", "pain.low_back.nrs": "4",
+            "red_flags.saddle_numbness": "no", "symptoms.worse_sitting": "yes"}
+    first = therapist.post(f"/patients/{pid}/assess", data=form, follow_redirects=False).headers["location"]
+    page = therapist.get(first).text
+    removed = re.search(r'data-exercise="([a-z0-9_]+)"', page).group(1)
+    r = therapist.post(f"{first}/edit", data={"csrf_token": _csrf(therapist), "action": "remove", "component": "0",
+                                              "exercise_index": "0", "reason": "自宅でできない"}, follow_redirects=False)
+    assert r.status_code == 303
+    second = therapist.post(f"/patients/{pid}/assess", data={**form, "follow_up": "1"}, follow_redirects=False)
+    assert second.status_code == 303 and second.headers["location"] != first
+    page = therapist.get(second.headers["location"]).text
+    assert f'data-exercise="{removed}"' not in page  # the patient does not get the removed exercise back
+    assert "前回から引き継ぎ" in page and "自宅でできない" in page

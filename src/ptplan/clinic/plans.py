@@ -66,11 +66,21 @@ def create_plan(actor: Actor, assessment_id: int, lang: str) -> PlanView:
 
 
 @use_case
-def get_plan(actor: Actor, plan_id: int, purpose: str = "read") -> PlanView:
-    """The plan as its readers see it; ``purpose`` "export" audits a handout or document."""
+def get_plan(actor: Actor, plan_id: int) -> PlanView:
+    """The plan as its readers see it (generated plan, edits and the effective plan)."""
     row = actor.record(Plan, plan_id, "plan_id")
-    actor.audit(purpose, "plan", row.id, row.patient_id, detail=None if purpose == "read" else "handout")
+    actor.audit("read", "plan", row.id, row.patient_id)
     return view(actor, row)
+
+
+@use_case
+def document(actor: Actor, plan_id: int, fmt: str) -> tuple[PlanView, dict | None]:
+    """The plan to render as a document or an export (handout, Markdown, FHIR): the effective plan and the
+    case it was made from. Audited as an export."""
+    row = actor.record(Plan, plan_id, "plan_id")
+    actor.audit("export", "plan", row.id, row.patient_id, detail=fmt)
+    case = case_of(actor, row)
+    return view(actor, row), case.model_dump(mode="json", exclude_none=True) if case else None
 
 
 @use_case

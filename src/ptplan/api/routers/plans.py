@@ -4,12 +4,12 @@
 with the edits applied); every later step (review, adherence, handout, patient page) uses ``effective``.
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query, Response
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
-from ptplan.api.schemas import PageOf, PlanIn, PlanOut, ReviewIn, ReviewOut, page_of
+from ptplan.api.schemas import Lang, PageOf, PlanIn, PlanOut, ReviewIn, ReviewOut, page_of
 from ptplan.clinic import plans
 from ptplan.core.plan_edits import EditOp
 
@@ -26,6 +26,25 @@ def create_plan(body: PlanIn, actor: CurrentActor) -> PlanOut:
 @router.get("/plans/{plan_id}")
 def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
     return PlanOut.of(plans.get_plan(actor, plan_id))
+
+
+DocumentFormat = Literal["html", "md", "json", "fhir", "pdf"]
+
+
+@router.get("/plans/{plan_id}/document", response_class=Response, responses={200: {"description": "the document", "content": {
+    "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}}, "application/fhir+json": {"schema": {"type": "object"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+def plan_document(plan_id: IdPath, actor: CurrentActor,
+                  format: Annotated[DocumentFormat, Query(description="handout (html, pdf), Markdown, JSON or FHIR")] = "html",
+                  lang: Annotated[Lang | None, Query(description="language of the frame; default the plan's")] = None,
+                  ) -> Response:
+    """The effective plan (the therapist's edits applied) as a document: what the patient is given."""
+    from ptplan.render import RENDERERS, render
+
+    view, case = plans.document(actor, plan_id, format)
+    opts = {"case": case} if format == "fhir" and case else {}
+    return Response(render(view.plan, format, lang, **opts), media_type=RENDERERS[format].media_type)
 
 
 @router.get("/patients/{patient_id}/plans")

@@ -32,7 +32,9 @@ def _plan_context(p, view: plans.PlanView) -> dict:
     return {"row": view.row, "plan": plan, "swaps": swaps, "addable": addable,
             "findings": {f["id"]: f for f in plan.get("findings", [])}, "refs": {r["id"]: r for r in plan.get("references", [])},
             "patient": p.actor.patient(view.row.patient_id), "edits": list(reversed(view.row.edits or [])),
-            "skipped": view.effective.skipped, "not_carried": view.not_carried,
+            "skipped": view.effective.skipped, "not_carried": view.not_carried, "ops": plan_edits.OPS,
+            "changes": plan_edits.CHANGES, "reverted": plan_edits.reverted(view.row.edits or []),
+            "names": {ex.id: ex.name.get(p.lang) for ex in kb.exercises.values()},
             "test_names": {tid: test.name for tid, test in kb.tests.items()}}
 
 
@@ -82,6 +84,9 @@ def edit_request(form) -> dict:
     """The typed edit (``ptplan.core.plan_edits``) one submitted edit form asks for; the core checks it."""
     action = str(form.get("action", ""))
     reason = _need(form, "reason", "say why you change the plan", "変更の理由を書いてください")[:2000]
+    if action == "revert":
+        return {"op": "revert", "reason": reason,
+                "edit": _index(form, "edit", "no such edit on this plan", "この変更は記録にありません")}
     ci = _index(form, "component", "no such component in this plan", "この構成要素はプログラムにありません")
     if action == "add":
         return {"op": "add", "path": f"/program/components/{ci}", "reason": reason,
@@ -130,7 +135,7 @@ async def run_review(plan_id: IdPath, request: Request, db: SessionDep):
 @router.get("/plans/{plan_id}/handout")
 def handout(plan_id: IdPath, request: Request, db: SessionDep):
     p = page(request, db, login=True)
-    view = plans.get_plan(p.actor, plan_id, purpose="export")
+    view, _case = plans.document(p.actor, plan_id, "web handout")
     from ptplan.render import render
 
     return HTMLResponse(render(view.plan, "html", p.lang))
