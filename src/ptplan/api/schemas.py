@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from ptplan.clinic.inputs import (  # noqa: F401  (the API's request bodies are the use cases' inputs)
     Lang,
@@ -22,6 +22,7 @@ from ptplan.clinic.inputs import (  # noqa: F401  (the API's request bodies are 
     plain_text,
 )
 from ptplan.core.case import Case
+from ptplan.core.plan_model import Plan
 
 T = TypeVar("T")
 
@@ -120,15 +121,20 @@ class PlanIn(_In):
     lang: Lang = "ja"
 
 
+#: A plan JSON as stored: a plan of the current contract (``ptplan.core.plan_model.Plan``), or, for a plan
+#: made by an older engine version, the JSON as it was stored (so it still reads). Passed through unchanged.
+PlanJson = Annotated[dict[str, Any], PlainSerializer(lambda plan: plan, return_type=Plan | dict[str, Any])]
+
+
 class PlanOut(BaseModel):
     id: int
     patient_id: int
     assessment_id: int
     kb_version: str
     lang: str
-    plan: dict[str, Any] = Field(description="the plan as the engine made it (never changed)")
+    plan: PlanJson = Field(description="the plan as the engine made it (never changed)")
     edits: list[dict[str, Any]] = Field(description="the therapist's edit records, oldest first (number n = item n)")
-    effective: dict[str, Any] = Field(description="the plan with the edits applied: what the patient is given")
+    effective: PlanJson = Field(description="the plan with the edits applied: what the patient is given")
     skipped_edits: list[dict[str, Any]] = Field(description="edits that no longer fit the plan, with the reason")
     not_carried: list[dict[str, Any]] = Field(
         description="edits of the previous plan that a re-assessment could not carry over, with the reason")

@@ -12,12 +12,14 @@ from ptplan.api.schemas import Lang
 from ptplan.core import services
 from ptplan.core.case import Case
 from ptplan.core.case_io import check_case
+from ptplan.core.plan_model import Plan
 
 router = APIRouter(tags=["plans"])
 
 
-@router.post("/plans:preview")
+@router.post("/plans:preview", response_model=Plan, response_model_exclude_unset=True)
 def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")], request: Request,
             lang: Annotated[Lang, Query(description="language of the plan texts")] = "ja") -> dict[str, Any]:
+    """The plan (its schema is `ptplan schema plan`, docs/CONTRACTS.md) for a case; nothing is stored."""
     kb = request.app.state.kb
     return services.make_plan(check_case(case, kb), lang=lang, kb=kb)

@@ -21,7 +21,7 @@ router = APIRouter()
 def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200):
     secs = forms.sections(p.actor.knowledge())
     return p.render("assessment.html", status=status, patient=patient, sections=secs, values=values, errors=errors,
-                    follow_up=follow_up, triage=triage_of(values, p.lang), general=errors.get("", []))
+                    follow_up=follow_up, triage=triage_of(values, p.lang, p.actor.knowledge()), general=errors.get("", []))
 
 
 @router.get("/patients/{patient_id}/assess")
@@ -59,14 +59,14 @@ async def triage_partial(request: Request, db: SessionDep):
     """The banner above the form, redrawn by htmx whenever a red-flag answer changes."""
     p = page(request, db, login=True, roles=("therapist",))
     form = await checked_form(request, p)
-    return p.render("_triage.html", triage=triage_of(form, p.lang))
+    return p.render("_triage.html", triage=triage_of(form, p.lang, p.actor.knowledge()))
 
 
-def triage_of(form, lang: str) -> dict | None:
+def triage_of(form, lang: str, kb=None) -> dict | None:
     answers = {k.split(".", 1)[1]: v for k, v in form.items() if k.startswith("red_flags.") and v in ("yes", "no", "unknown")}
     if not answers:
         return None
     try:
-        return services.plan_from_data({"red_flags": answers}, lang=lang).get("triage")
+        return services.plan_from_data({"red_flags": answers}, lang=lang, kb=kb).get("triage")
     except InputError:
         return None
