@@ -199,3 +199,26 @@ def test_it_keeps_the_therapists_edits_when_a_follow_up_assessment_makes_a_new_p
     page = therapist.get(second.headers["location"]).text
     assert f'data-exercise="{removed}"' not in page  # the patient does not get the removed exercise back
     assert "前回から引き継ぎ" in page and "自宅でできない" in page
+
+
+def test_it_answers_bad_login_and_admin_input_beside_the_field_never_500(app):
+    from conftest import login
+    from fastapi.testclient import TestClient
+
+    anonymous = TestClient(app, raise_server_exceptions=False)
+    assert anonymous.post("/login", data={"username": "a\x00b", "password": "x"}).status_code == 401
+    admin = login(app, "admin1")
+    for form in ({"username": "x" * 300}, {"username": "ok-name", "display_name": "a\x00b"},
+                 {"username": "ok-name2", "patient_id": "²"}, {"username": "<b>x y</b>"}):
+        r = admin.post("/admin/users", data={"csrf_token": _csrf(admin), "password": "long-enough-pw", "role": "therapist",
+                                             **form})
+        assert r.status_code == 422, (form, r.status_code)
+        assert "field-error" in r.text  # the message stands beside its field
+    assert admin.get("/admin/audit", params={"patient_id": "²", "offset": "9" * 30}).status_code == 200
+
+
+def test_it_shows_an_impossible_assessment_date_as_a_form_error(therapist, app):
+    pid = app.state.seeded["patient_id"]
+    r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), "assessed_on": "2026-02-30",
+                                                       "red_flags.saddle_numbness": "no"})
+    assert r.status_code == 422 and "assessed_on" in r.text
