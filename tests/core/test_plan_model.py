@@ -69,7 +69,7 @@ def test_it_keeps_the_contract_doc_generated_from_the_model():
     section = contract_markdown()
     if os.environ.get("PTPLAN_UPDATE_CONTRACTS") == "1":
         start = doc.index("## Plan JSON")
-        end = doc.index(END_MARK) + len(END_MARK) + 1 if END_MARK in doc else doc.index("\n## ", start) + 1
-        CONTRACTS.write_text(doc[:start] + section + doc[end:], encoding="utf-8")
+        end = doc.index(END_MARK) + len(END_MARK) if END_MARK in doc else doc.index("\n## ", start)
+        CONTRACTS.write_text(doc[:start] + section + doc[end:].lstrip("\n"), encoding="utf-8")
         doc = CONTRACTS.read_text(encoding="utf-8")
     assert section in doc, "docs/CONTRACTS.md is stale: run PTPLAN_UPDATE_CONTRACTS=1 pytest tests/core/test_plan_model.py"
