@@ -265,8 +265,8 @@ def _type(prop: dict) -> str:
         return prop["$ref"].rsplit("/", 1)[1]
     if "anyOf" in prop:
         return " \\| ".join(_type(p) for p in prop["anyOf"] if p.get("type") != "null")
-    if "enum" in prop:
-        return " \\| ".join(f'"{v}"' for v in prop["enum"])
+    if "enum" in prop:  # sorted: typing caches equal Literals, so the order of an enum can depend on import order
+        return " \\| ".join(f'"{v}"' for v in sorted(prop["enum"]))
     if "const" in prop:
         return f'"{prop["const"]}"'
     if prop.get("type") == "array":
