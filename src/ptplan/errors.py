@@ -47,8 +47,8 @@ class PtplanError(Exception):
     def under(self, prefix: str) -> PtplanError:
         """The same error with every problem path put under ``prefix`` (e.g. ``case.``), for a nested input."""
         moved = [Problem(f"{prefix}{p.path}", p.message, p.code, p.message_ja) for p in self.problems]
-        return PtplanError(moved, status=self.status) if type(self).__init__ is not PtplanError.__init__ \
-            else type(self)(moved, status=self.status)
+        same_init = type(self).__init__ is PtplanError.__init__  # subclasses with their own constructor keep the base
+        return (type(self) if same_init else PtplanError)(moved, status=self.status)
 
     def summary(self, lang: str = "en") -> str:
         return "; ".join(p.text(lang) for p in self.problems) or self.__class__.__name__

@@ -209,7 +209,8 @@ def test_it_answers_bad_login_and_admin_input_beside_the_field_never_500(app):
     assert anonymous.post("/login", data={"username": "a\x00b", "password": "x"}).status_code == 401
     admin = login(app, "admin1")
     for form in ({"username": "x" * 300}, {"username": "ok-name", "display_name": "a\x00b"},
-                 {"username": "ok-name2", "patient_id": "²"}, {"username": "<b>x y</b>"}):
+                 {"username": "ok-name2", "patient_id": "²"}, {"username": "<b>x y</b>"},
+                 {"username": "ok-name3", "role": "patient", "patient_id": "999999"}):  # unknown patient: not a 404 page
         r = admin.post("/admin/users", data={"csrf_token": _csrf(admin), "password": "long-enough-pw", "role": "therapist",
                                              **form})
         assert r.status_code == 422, (form, r.status_code)
