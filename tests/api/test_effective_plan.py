@@ -96,3 +96,16 @@ def test_it_exports_the_effective_plan_as_a_document(world, fmt):
     assert resp.status_code == 200, resp.text[:300]
     assert "bird_dog" in resp.text or "バードドッグ" in resp.text or "Bird" in resp.text
     assert old not in resp.text
+
+
+def test_it_answers_422_for_an_assessment_this_version_cannot_read(world):
+    from ptplan.store import repositories as repo
+
+    c = world.clinics["aoba"]
+    with world.app.state.sessions() as db:
+        patient = repo.get_patient(db, c.id, c.other_patient_id)
+        old = repo.add_assessment(db, patient, {"demographics": {"age": "forty"}, "retired_field": 1}, None, None)
+        db.commit()
+        old_id = old.id
+    resp = world.client("taro").post("/api/v1/plans", json={"assessment_id": old_id})
+    assert resp.status_code == 422 and resp.json()["error"]["problems"][0]["field"] == "assessment_id"

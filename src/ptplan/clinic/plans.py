@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from ptplan.clinic.access import Actor, listed, use_case
 from ptplan.core import plan_edits, services
 from ptplan.core.case import Case
 from ptplan.core.plan_edits import Effective
+from ptplan.errors import InputError
 from ptplan.store import repositories as repo
 from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision, SessionLog, utcnow
 
@@ -35,13 +38,24 @@ def view(actor: Actor, row: Plan) -> PlanView:
 
 def case_of(actor: Actor, row: Plan) -> Case | None:
     assessment = actor.db.get(Assessment, row.assessment_id)
-    return Case.model_validate(assessment.case_json) if assessment is not None else None
+    return stored_case(assessment) if assessment is not None else None
+
+
+def stored_case(assessment: Assessment) -> Case:
+    """The case of a stored assessment; a clear 422 (not a 500) when this version cannot read it any more."""
+    try:
+        return Case.model_validate(assessment.case_json)
+    except ValidationError:
+        raise InputError.single("assessment_id", f"assessment {assessment.id} was stored in a form this version cannot "
+                                "read; record a new assessment", "unreadable",
+                                f"評価 {assessment.id} はこの版では読めない形で保存されています。評価をやり直してください",
+                                status=422) from None
 
 
 def make(actor: Actor, assessment: Assessment, lang: str) -> Plan:
     """The plan of ``assessment`` (inside the caller's transaction), with the previous plan's edits carried over."""
     kb = actor.knowledge()
-    case = Case.model_validate(assessment.case_json)
+    case = stored_case(assessment)
     plan_json = services.make_plan(case, lang=lang, kb=kb)
     previous = actor.db.scalars(repo.records_query(Plan, assessment.patient_id).limit(1)).first()
     edits: list[dict] = []

@@ -19,7 +19,6 @@ from ptplan.web.base import checked_form, page
 
 router = APIRouter()
 DOSE_KEYS = ("sets", "reps", "hold_s", "rest_s", "duration_min", "sessions_per_week")
-FORM_FIELDS = {"exercise_id": "exercise", "path": "exercise_index"}  # problem path -> form field
 
 
 def _plan_context(p, view: plans.PlanView) -> dict:
