@@ -109,3 +109,19 @@ def test_it_answers_422_for_an_assessment_this_version_cannot_read(world):
         old_id = old.id
     resp = world.client("taro").post("/api/v1/plans", json={"assessment_id": old_id})
     assert resp.status_code == 422 and resp.json()["error"]["problems"][0]["field"] == "assessment_id"
+
+
+def test_it_plans_with_the_knowledge_base_the_server_was_given(tmp_path):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from ptplan.core.kb.loader import default_kb
+    from ptplan.server import create_app
+    from ptplan.settings import Settings
+
+    packaged = default_kb()
+    pinned = dataclasses.replace(packaged, meta=packaged.meta.model_copy(update={"version": "clinic-pinned-1"}))
+    app = create_app(Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789abcdef"), kb=pinned)
+    plan = TestClient(app).post("/api/v1/plans:preview", json=_case("01_hamstring_office_worker.yaml")).json()
+    assert plan["kb_version"] == "clinic-pinned-1"  # resolved once at start and handed to the use cases
