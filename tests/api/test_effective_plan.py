@@ -125,3 +125,11 @@ def test_it_plans_with_the_knowledge_base_the_server_was_given(tmp_path):
     app = create_app(Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789abcdef"), kb=pinned)
     plan = TestClient(app).post("/api/v1/plans:preview", json=_case("01_hamstring_office_worker.yaml")).json()
     assert plan["kb_version"] == "clinic-pinned-1"  # resolved once at start and handed to the use cases
+
+
+def test_it_says_which_extra_a_document_format_needs(world, monkeypatch):
+    from ptplan import render
+
+    monkeypatch.setitem(render.RENDERERS, "fhir", render.Renderer("fhir", "fhir_extra_not_here:render", "x", ".json"))
+    resp = world.client("taro").get(f"/api/v1/plans/{world.clinics['aoba'].plan_id}/document", params={"format": "fhir"})
+    assert resp.status_code == 501 and "ptplan[render]" in resp.json()["error"]["message"]

@@ -21,7 +21,7 @@ from ptplan.errors import Problem, PtplanError, RateLimited, error_payload, mess
 log = logging.getLogger("ptplan.api")
 ERROR_STATUSES = {400: "bad request", 401: "not logged in", 403: "forbidden", 404: "not found",
                   409: "conflict with what is stored", 413: "request body too large", 415: "unsupported file type",
-                  422: "invalid input", 429: "too many login attempts"}
+                  422: "invalid input", 429: "too many login attempts", 501: "not installed on this server"}
 
 
 def error_response(err: PtplanError, headers: dict | None = None) -> JSONResponse:

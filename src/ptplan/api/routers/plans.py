@@ -12,6 +12,7 @@ from ptplan.api.deps import CurrentActor, IdPath, PageDep
 from ptplan.api.schemas import Lang, PageOf, PlanIn, PlanOut, ReviewIn, ReviewOut, page_of
 from ptplan.clinic import plans
 from ptplan.core.plan_edits import EditOp
+from ptplan.errors import PtplanError
 
 router = APIRouter(tags=["plans"])
 EDIT_EXAMPLE = {"op": "swap", "path": "/program/components/0/exercises/0", "exercise_id": "bird_dog",
@@ -44,7 +45,13 @@ def plan_document(plan_id: IdPath, actor: CurrentActor,
 
     view, case = plans.document(actor, plan_id, format)
     opts = {"case": case} if format == "fhir" and case else {}
-    return Response(render(view.plan, format, lang, **opts), media_type=RENDERERS[format].media_type)
+    try:
+        body = render(view.plan, format, lang, **opts)
+    except ImportError as exc:  # pdf and fhir need the render extra
+        raise PtplanError.single("format", f"{format} needs the render extra on this server ({exc.name} is not "
+                                 "installed): pip install 'ptplan[render]'", "not_installed",
+                                 f"{format} の出力にはサーバーに ptplan[render] が必要です", status=501) from None
+    return Response(body, media_type=RENDERERS[format].media_type)
 
 
 @router.get("/patients/{patient_id}/plans")
