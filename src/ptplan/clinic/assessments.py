@@ -7,6 +7,7 @@ import datetime as dt
 
 from ptplan.clinic import plans
 from ptplan.clinic.access import Actor, listed, use_case
+from ptplan.core import measures
 from ptplan.core.case import Case
 from ptplan.core.case_io import check_case
 from ptplan.errors import InputError
@@ -47,8 +48,6 @@ def assess_and_plan(actor: Actor, patient_id: int, case: Case, lang: str) -> tup
 
 
 def _store_measures(actor: Actor, row: Assessment, case: Case) -> None:
-    from ptplan.core import measures
-
     patient = actor.patient(row.patient_id)
     for name, answers in case.questionnaires.items():
         values = list(answers.values()) if isinstance(answers, dict) else list(answers)
