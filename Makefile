@@ -38,6 +38,7 @@ run: venv
 
 lint: venv
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 test: venv lint fhir-schema
 	$(BIN)/python -m pytest -q
