@@ -133,3 +133,24 @@ def test_it_says_which_extra_a_document_format_needs(world, monkeypatch):
     monkeypatch.setitem(render.RENDERERS, "fhir", render.Renderer("fhir", "fhir_extra_not_here:render", "x", ".json"))
     resp = world.client("taro").get(f"/api/v1/plans/{world.clinics['aoba'].plan_id}/document", params={"format": "fhir"})
     assert resp.status_code == 501 and "ptplan[render]" in resp.json()["error"]["message"]
+
+
+def test_it_exports_the_rehab_plan_of_the_effective_plan_with_the_case(world):
+    import io
+
+    from pypdf import PdfReader
+
+    taro = world.client("taro")
+    case = _case("04_knee_to_back.yaml")
+    _pid, plan = _new_plan(taro, case)
+    _edit(taro, plan["id"], op="swap", path="/program/components/0/exercises/0", exercise_id="straight_leg_raise")
+    html = taro.get(f"/api/v1/plans/{plan['id']}/document", params={"format": "rehab-plan-html"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "リハビリテーション実施計画書" in html.text and "SLR運動" in html.text  # the edited program
+    assert all(goal in html.text for goal in case["goals"])  # from the stored case
+    pdf = taro.get(f"/api/v1/plans/{plan['id']}/document", params={"format": "rehab-plan"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "計画評価実施日 2026年11月5日" in text
+    other = world.client("mika").get(f"/api/v1/plans/{plan['id']}/document", params={"format": "rehab-plan"})
+    assert other.status_code == 404  # a therapist of another clinic does not learn the plan exists

@@ -223,3 +223,13 @@ def test_it_shows_an_impossible_assessment_date_as_a_form_error(therapist, app):
     r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), "assessed_on": "2026-02-30",
                                                        "red_flags.saddle_numbness": "no"})
     assert r.status_code == 422 and "assessed_on" in r.text
+
+
+def test_it_links_the_plan_page_to_its_rehab_plan_pdf(therapist, app):
+    plan_id = app.state.seeded["plan_id"]
+    page = therapist.get(f"/plans/{plan_id}")
+    assert f'href="/plans/{plan_id}/rehab-plan" id="open-rehab-plan"' in page.text
+    assert "リハビリテーション実施計画書" in page.text
+    pdf = therapist.get(f"/plans/{plan_id}/rehab-plan")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")

@@ -29,7 +29,9 @@ def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
     return PlanOut.of(plans.get_plan(actor, plan_id))
 
 
-DocumentFormat = Literal["html", "md", "json", "fhir", "pdf"]
+DocumentFormat = Literal["html", "md", "json", "fhir", "pdf", "rehab-plan", "rehab-plan-html"]
+#: documents that also read the case the plan was made from (patient details, goals, test results)
+WITH_CASE = {"fhir", "rehab-plan", "rehab-plan-html"}
 
 
 @router.get("/plans/{plan_id}/document", response_class=Response, responses={200: {"description": "the document", "content": {
@@ -37,17 +39,19 @@ DocumentFormat = Literal["html", "md", "json", "fhir", "pdf"]
     "application/json": {"schema": {"type": "object"}}, "application/fhir+json": {"schema": {"type": "object"}},
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def plan_document(plan_id: IdPath, actor: CurrentActor,
-                  format: Annotated[DocumentFormat, Query(description="handout (html, pdf), Markdown, JSON or FHIR")] = "html",
+                  format: Annotated[DocumentFormat, Query(description=(
+                      "handout (html, pdf), Markdown, JSON, FHIR, or the リハビリテーション実施計画書 "
+                      "(rehab-plan as PDF, rehab-plan-html)"))] = "html",
                   lang: Annotated[Lang | None, Query(description="language of the frame; default the plan's")] = None,
                   ) -> Response:
     """The effective plan (the therapist's edits applied) as a document: what the patient is given."""
     from ptplan.render import RENDERERS, render
 
     view, case = plans.document(actor, plan_id, format)
-    opts = {"case": case} if format == "fhir" and case else {}
+    opts = {"case": case} if format in WITH_CASE and case else {}
     try:
         body = render(view.plan, format, lang, **opts)
-    except ImportError as exc:  # pdf and fhir need the render extra
+    except ImportError as exc:  # pdf, fhir and rehab-plan need the render extra
         raise PtplanError.single("format", f"{format} needs the render extra on this server ({exc.name} is not "
                                  "installed): pip install 'ptplan[render]'", "not_installed",
                                  f"{format} の出力にはサーバーに ptplan[render] が必要です", status=501) from None

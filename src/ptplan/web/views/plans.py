@@ -7,7 +7,7 @@ that the core checks before the clinic layer stores it."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ptplan.clinic import plans, read_models
 from ptplan.clinic.access import STAFF
@@ -138,3 +138,14 @@ def handout(plan_id: IdPath, request: Request, db: SessionDep):
     from ptplan.render import render
 
     return HTMLResponse(render(view.plan, "html", p.lang))
+
+
+@router.get("/plans/{plan_id}/rehab-plan")
+def rehab_plan(plan_id: IdPath, request: Request, db: SessionDep):
+    """The リハビリテーション実施計画書 of the effective plan, as A4 PDF to print and sign."""
+    p = page(request, db, login=True)
+    view, case = plans.document(p.actor, plan_id, "web rehab-plan")
+    from ptplan.render import render
+
+    return Response(render(view.plan, "rehab-plan", p.lang, case=case), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="rehab-plan-{plan_id}.pdf"'})
