@@ -48,16 +48,20 @@ def _check_reasoning(kb) -> list[Problem]:
                           "test")
     for rid, r in kb.kind("rules").items():
         out += _ids_exist([r.hypothesis], hyps, f"{_where(kb, 'rules', rid)}.hypothesis", "hypothesis")
+    added = {cid for entry in [*kb.yellow_flags.values(), *kb.kind("adjustments").values()]
+             for cid in entry.adds_components}
     for cid, c in kb.kind("components").items():
         out += _ids_exist(c.hypotheses, hyps, f"{_where(kb, 'components', cid)}.hypotheses", "hypothesis")
         out += _ids_exist(c.targets, kb.findings, f"{_where(kb, 'components', cid)}.targets", "finding")
-        if not c.hypotheses and not c.fallback:
-            out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses or fallback: true", "orphan"))
+        if not c.hypotheses and not c.fallback and cid not in added:
+            out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses, fallback: true, or a "
+                               "yellow flag or adjustment that adds it", "orphan"))
     for fid, f in kb.kind("finding_rules").items():
         out += _ids_exist([f.finding], kb.findings, f"{_where(kb, 'finding_rules', fid)}.finding", "finding")
-    for yid, y in kb.yellow_flags.items():
-        out += _ids_exist(y.adds_components, kb.kind("components"), f"{_where(kb, 'yellow_flags', yid)}.adds_components",
-                          "component")
+    for kind in ("yellow_flags", "adjustments"):
+        for eid, entry in kb.kind(kind).items():
+            out += _ids_exist(entry.adds_components, kb.kind("components"), f"{_where(kb, kind, eid)}.adds_components",
+                              "component")
     for tid, t in kb.tests.items():
         out += _ids_exist(t.discriminates, hyps, f"{_where(kb, 'tests', tid)}.discriminates", "hypothesis")
     for pid, p in kb.kind("phases").items():
