@@ -30,6 +30,7 @@ def check(kb) -> list[Problem]:
             problems += _check_refs(kb, walked, where)
             problems += _check_conditions(kb, walked, where)
     problems += _check_exercises(kb)
+    problems += _check_screening(kb)
     problems += _check_tests(kb)
     problems += _check_reasoning(kb)
     problems += _check_illustrations(kb)
@@ -67,6 +68,35 @@ def _check_reasoning(kb) -> list[Problem]:
     for pid, p in kb.kind("phases").items():
         if p.weeks_from > p.weeks_to:
             out.append(Problem(_where(kb, "phases", pid), "weeks_from is after weeks_to", "range"))
+    return out
+
+
+def _check_screening(kb) -> list[Problem]:
+    """Essential questions must be read by a rule (else they could never be missing), pain sites must be
+    real, every piece of equipment an exercise needs must be listed, and every contraindication rule must
+    apply to something."""
+    from typing import get_args
+
+    from ptplan.core.case import PainSiteName
+
+    out = []
+    read = {leaf.path[len("red_flag."):] for f in kb.red_flags.values() for leaf in conditions.leaves(f.when.parsed)
+            if leaf.path.startswith("red_flag.")}
+    for qid, q in kb.red_flag_questions.items():
+        if (q.essential or q.essential_when is not None) and qid not in read:
+            out.append(Problem(_where(kb, "red_flag_questions", qid), "an essential question no red-flag rule reads",
+                               "unused"))
+    for region, sites in kb.meta.screening_regions.items():
+        out += _ids_exist(sites, get_args(PainSiteName), f"meta.yaml.screening_regions.{region}", "pain site")
+    if kb.kind("equipment"):
+        for eid, ex in kb.exercises.items():
+            out += _ids_exist(ex.equipment, kb.kind("equipment"), f"{_where(kb, 'exercises', eid)}.equipment",
+                              "equipment (equipment.yaml)")
+    for rid, r in kb.kind("contraindications").items():
+        hits = [ex for ex in kb.exercises.values() if ex.position in r.positions or set(r.loads) & set(ex.loads)
+                or set(r.equipment) & set(ex.equipment)] + [a for a in kb.advice.values() if set(r.loads) & set(a.loads)]
+        if not hits:
+            out.append(Problem(_where(kb, "contraindications", rid), "the rule applies to no exercise or advice", "unused"))
     return out
 
 
