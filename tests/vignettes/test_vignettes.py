@@ -166,3 +166,12 @@ def test_it_covers_every_safety_rule_with_a_positive_and_a_near_miss():
     missing = {r: sorted(set(KINDS) - seen[r]) for r in _rules()
                if (not r.startswith("equipment.") or r in equipment_tested) and seen[r] != set(KINDS)}
     assert not missing, f"rules without a positive and a near-miss vignette: {missing}"
+
+
+def test_it_applies_every_contraindication_rule_to_some_exercise_or_advice():
+    from ptplan.core.kb_index import index_of
+
+    idx = index_of(KB)
+    used = {c.source for checks in [*idx.exclusions.values(), *idx.cautions.values(), *idx.advice_exclusions.values()]
+            for c in checks}
+    assert set(KB.kind("contraindications")) <= used

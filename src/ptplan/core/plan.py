@@ -10,8 +10,8 @@ from typing import Any
 
 from ptplan.core import explain, prescription, reasoning
 from ptplan.core.advice import select_advice
-from ptplan.core.exclusions import excluded
 from ptplan.core.case import Case
+from ptplan.core.exclusions import excluded
 from ptplan.core.facts import build_facts
 from ptplan.core.findings import derive_findings, done_tests
 from ptplan.core.i18n import Text

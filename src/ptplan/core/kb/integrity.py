@@ -73,8 +73,7 @@ def _check_reasoning(kb) -> list[Problem]:
 
 def _check_screening(kb) -> list[Problem]:
     """Essential questions must be read by a rule (else they could never be missing), pain sites must be
-    real, every piece of equipment an exercise needs must be listed, and every contraindication rule must
-    apply to something."""
+    real, and every piece of equipment an exercise needs must be listed."""
     from typing import get_args
 
     from ptplan.core.case import PainSiteName
@@ -92,11 +91,6 @@ def _check_screening(kb) -> list[Problem]:
         for eid, ex in kb.exercises.items():
             out += _ids_exist(ex.equipment, kb.kind("equipment"), f"{_where(kb, 'exercises', eid)}.equipment",
                               "equipment (equipment.yaml)")
-    for rid, r in kb.kind("contraindications").items():
-        hits = [ex for ex in kb.exercises.values() if ex.position in r.positions or set(r.loads) & set(ex.loads)
-                or set(r.equipment) & set(ex.equipment)] + [a for a in kb.advice.values() if set(r.loads) & set(a.loads)]
-        if not hits:
-            out.append(Problem(_where(kb, "contraindications", rid), "the rule applies to no exercise or advice", "unused"))
     return out
 
 

@@ -1,0 +1,30 @@
+"""Assessments stored before case format version 2 keep working: the stored JSON stays as it was, and a
+plan made from it today uses the upgraded red-flag questions (ptplan.core.case_upgrade)."""
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from ptplan.store import repositories as repo
+from ptplan.store.models import Patient
+
+STORED_V1 = Path(__file__).parents[1] / "core" / "fixtures" / "cases" / "stored_v1_knee_to_back.yaml"
+
+
+def test_it_plans_from_an_assessment_stored_in_the_version_1_format(sqlite_world):
+    world, clinic = sqlite_world, sqlite_world.clinics["aoba"]
+    old = yaml.safe_load(STORED_V1.read_text(encoding="utf-8"))
+    assert "fever_or_unwell" in old["red_flags"] and "schema_version" not in old
+    with world.app.state.sessions() as db:
+        assessment = repo.add_assessment(db, db.get(Patient, clinic.patient_id), old, dt.date(2026, 11, 5), None)
+        db.commit()
+        stored_id = assessment.id
+    taro = world.client("taro")
+    resp = taro.post("/api/v1/plans", json={"assessment_id": stored_id, "lang": "en"})
+    assert resp.status_code == 201, resp.text
+    triage = resp.json()["plan"]["triage"]
+    assert triage["level"] == "incomplete"  # the questions version 2 added were never asked
+    assert "fever" not in {q["id"] for q in triage["to_ask"]}  # the old fever answer carried over
+    kept = taro.get(f"/api/v1/assessments/{stored_id}").json()["case"]
+    assert kept == old  # nothing stored is lost or rewritten
