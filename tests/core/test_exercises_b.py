@@ -137,7 +137,7 @@ def test_it_excludes_pool_walking_for_wounds_and_when_no_pool_is_recorded(mine):
     assert _fires(pool, {"condition.open_wound_or_skin_infection": True})
     assert _fires(pool, {}) == []
     for no_pool in ({"activity.pool_access": False}, {"activity.pool_access": None}):  # never assumed
-        assert _fires(pool, no_pool) == ["No pool is recorded at home (the therapist can add it for use in the clinic)"]
+        assert _fires(pool, no_pool) == ["No record that a pool is available (the therapist can add it for the clinic)"]
 
 
 def test_it_keeps_a_balance_disorder_on_supported_versions(mine):

@@ -1,6 +1,6 @@
 """Every output says the same thing about a vignette's triage: the CLI report and JSON, the Markdown and
 HTML handouts, the FHIR bundle and the self-check (service and terminal). A vignette lists the outputs to
-check under ``expect.adapters``; the browser outputs are in test_vignette_browser.py.
+check under ``expect.adapters``; the browser outputs are in tests/web/test_web_vignettes.py.
 
 For an incomplete screen every output must put the unanswered essential questions first, never say the
 person is safe, and never hand the patient a program; for several flags, only the most urgent action."""

@@ -104,3 +104,4 @@ def self_check_answers(v: dict) -> dict:
     if age is not None:
         answers["age"] = age
     return answers
+

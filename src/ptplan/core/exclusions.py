@@ -45,8 +45,8 @@ def _equipment_checks(kb, ex) -> list[Check]:
         if entry is not None and entry.available_when is not None:
             missing = conditions.Node("not", (entry.available_when.parsed,))
             out.append(Check(f"equipment.{eid}", compile_condition(missing), text(
-                ja=f"{entry.name.ja}が自宅にあると記録されていないため（院内で行う場合は担当者が追加します）",
-                en=f"No {entry.name.en.lower()} is recorded at home (the therapist can add it for use in the clinic)")))
+                ja=f"{entry.name.ja}を使えることが記録されていないため（院内で行う場合は担当者が追加します）",
+                en=f"No record that a {entry.name.en.lower()} is available (the therapist can add it for the clinic)")))
     return out
 
 

@@ -152,7 +152,8 @@ def exclusions_json(kb, ctx, lang: str) -> list[dict[str, Any]]:
     if ctx is None:
         return []
     return [{"id": g["id"], "reason": tx(g["reason"], lang), "refs": g["refs"], "exercises": g["exercises"],
-             "advice": g["advice"]} for g in excluded(kb, ctx.facts, ctx.norms)]
+             "advice": g["advice"], "names": [tx(kb.exercises[e].name, lang) for e in g["exercises"]]
+             + [tx(kb.advice[a].title, lang) for a in g["advice"]]} for g in excluded(kb, ctx.facts, ctx.norms)]
 
 
 def phase_track(kb, lead_lens: str) -> list:

@@ -35,6 +35,8 @@ def _referral(c: dict) -> list[str]:
             lines.append(f"- **{f.get('suspected', '')}**")
             lines += [f"  - {b}" for b in f.get("because") or []]
         lines.append("")
+    if c["incomplete"]:  # no action to go now: say when to see a doctor, as every patient document does
+        lines += [f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]] + [""]
     return lines + ([] if c["incomplete"] and not r["flags"] else [L["bring"], ""])
 
 

@@ -181,7 +181,8 @@ def _program(con: Console, plan: dict, lang: str) -> None:
     if program.get("exclusions") and plan.get("mode") != "self_check":
         con.print(f"\n[bold]{_l('excluded', lang)}[/bold]")
         for g in program["exclusions"]:
-            con.print(f"  - {g['reason']}: " + ", ".join(g["exercises"] + g["advice"]))
+            con.print(f"  - {g['reason']}: " + ("、" if lang == "ja" else ", ").join(
+                g.get("names") or g["exercises"] + g["advice"]))
 
 
 def _advice(con: Console, plan: dict, lang: str) -> None:

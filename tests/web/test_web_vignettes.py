@@ -1,13 +1,18 @@
-"""Incomplete screening in the web adapters, in headless Chromium: the live banner on the therapist's
-assessment form, the plan page and its handout, the public self-check; and the patient's own page."""
+"""The clinical vignettes (tests/vignettes) in the web adapters, in headless Chromium: the live banner on the
+therapist's assessment form, the plan page and its handout, the public self-check; and the patient's own
+page. Here rather than in tests/vignettes so it shares this folder's one browser and live server."""
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
-from conftest import web_fixtures
-from vignette_suite import KB, load_all, outcome
+from conftest import browser_login, shot
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "vignettes"))
+from vignette_suite import KB, load_all, outcome  # noqa: E402
 
 from ptplan.store import repositories as repo
 from ptplan.store.models import Patient, Plan
@@ -31,7 +36,7 @@ def _essential_clinician(v) -> list[str]:
 def test_it_shows_the_vignettes_triage_on_the_assessment_form_and_plan(v, context, live_server):
     adapters, level = v["expect"]["adapters"], v["expect"]["triage"]
     base, page = live_server["url"], context.new_page()
-    web_fixtures.browser_login(page, base, "therapist1")
+    browser_login(page, base, "therapist1")
     page.goto(f"{base}/patients/{live_server['patient_id']}/assess")
     data = v["case_data"]
     page.fill('[name="demographics.age"]', str(data["demographics"]["age"]))
@@ -43,6 +48,7 @@ def test_it_shows_the_vignettes_triage_on_the_assessment_form_and_plan(v, contex
     _answer_red_flags(page, {"thoracic_pain": answers.get("thoracic_pain", "unknown")})
     _answer_red_flags(page, answers)
     page.wait_for_selector(f'#triage-state[data-level="{level}"]')
+    shot(page, f"vignette_{v['id']}_banner")
     if "web_banner" in adapters and level == "incomplete":
         shown = page.locator("#triage-to-ask").inner_text()
         assert all(term in shown for term in _essential_clinician(v))
@@ -53,11 +59,12 @@ def test_it_shows_the_vignettes_triage_on_the_assessment_form_and_plan(v, contex
     assert page.locator('#triage-state[data-level="incomplete"]').count() == 1
     assert page.locator("#provisional-mark").is_visible()  # the therapist's program is clearly provisional
     assert page.locator("#program[data-status='provisional']").count() == 1
+    shot(page, f"vignette_{v['id']}_plan")
     page.click("#open-handout")
     page.wait_for_load_state()
     handout = page.locator("body").inner_text()
     assert "安全確認の質問に答えてください" in handout and "実施チェック表" not in handout
-    web_fixtures.shot(page, f"vignette_{v['id']}_handout")
+    shot(page, f"vignette_{v['id']}_handout")
 
 
 @pytest.mark.browser
@@ -72,9 +79,9 @@ def test_it_withholds_the_public_self_check_plan_until_the_essential_questions_a
     page.click("#see-result")
     page.wait_for_selector('#triage-state[data-level="incomplete"]')
     assert page.locator("#self-care").count() == 0 and page.locator(".today-ex").count() == 0
-    assert page.locator("#program-note").is_visible()
+    assert page.locator("#program-note").is_visible() and page.locator("#see-doctor").is_visible()
     assert "肛門や陰部のまわり" in page.locator("#triage-to-ask").inner_text()
-    web_fixtures.shot(page, "vignette_self_check_incomplete")
+    shot(page, "vignette_self_check_incomplete")
     # every question answered "no": now, and only now, green with a self-care plan
     page.goto(f"{live_server['url']}/self-check")
     _answer_red_flags(page, {q.id: "no" for q in KB.red_flag_questions.values() if q.self_check})
