@@ -35,6 +35,15 @@ class _Entry(BaseModel):
     id: Id = Field(pattern=ID_PATTERN)
 
 
+def _require_source(entry, what: str, basis_when_unverified: bool = True) -> None:
+    """Verified knowledge cites refs; unverified knowledge says where it comes from (``basis``), always or
+    (``basis_when_unverified=False``) when it cites nothing."""
+    if entry.status == "verified" and not entry.refs:
+        raise ValueError(f"a verified {what} needs refs; otherwise mark it status: unverified with a basis")
+    if entry.status == "unverified" and entry.basis is None and (basis_when_unverified or not entry.refs):
+        raise ValueError(f"an unverified {what} needs a basis saying where it comes from")
+
+
 class ConditionData:
     """A validated condition (see :mod:`ptplan.core.conditions`) that keeps its raw data for display."""
 
@@ -227,9 +236,8 @@ class RedFlag(_Entry):
     status: Status = Field("verified", description="unverified where the source could not be checked")
 
     @model_validator(mode="after")
-    def _unverified_has_basis(self) -> RedFlag:
-        if self.status == "unverified" and self.basis is None:
-            raise ValueError("an unverified red-flag rule needs a basis saying where it comes from")
+    def _sourced(self) -> RedFlag:
+        _require_source(self, "red-flag rule")
         return self
 
 
@@ -288,10 +296,7 @@ class ContraindicationRule(_Entry):
     def _targets(self) -> ContraindicationRule:
         if not (self.positions or self.loads or self.equipment):
             raise ValueError("name the positions, loads or equipment the rule applies to")
-        if self.status == "verified" and not self.refs:
-            raise ValueError("a verified rule needs refs; otherwise mark it status: unverified with a basis")
-        if self.status == "unverified" and self.basis is None:
-            raise ValueError("an unverified rule needs a basis saying where it comes from")
+        _require_source(self, "contraindication rule")
         return self
 
 
@@ -370,10 +375,7 @@ class Adjustment(_Entry):
 
     @model_validator(mode="after")
     def _sourced(self) -> Adjustment:
-        if self.status == "verified" and not self.refs:
-            raise ValueError("a verified adjustment needs refs; otherwise mark it status: unverified with a basis")
-        if self.status == "unverified" and not self.refs and self.basis is None:
-            raise ValueError("an unreferenced adjustment needs a basis saying where it comes from")
+        _require_source(self, "adjustment", basis_when_unverified=False)
         return self
 
 
