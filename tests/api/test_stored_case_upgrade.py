@@ -28,3 +28,17 @@ def test_it_plans_from_an_assessment_stored_in_the_version_1_format(sqlite_world
     assert "fever" not in {q["id"] for q in triage["to_ask"]}  # the old fever answer carried over
     kept = taro.get(f"/api/v1/assessments/{stored_id}").json()["case"]
     assert kept == old  # nothing stored is lost or rewritten
+
+
+def test_it_never_sends_a_patient_a_provisional_program(sqlite_world):
+    world, clinic = sqlite_world, sqlite_world.clinics["aoba"]
+    taro, hana = world.client("taro"), world.client("hana")
+    case = {"demographics": {"age": 70, "sex": "female"}, "pain": [{"site": "low_back", "nrs": 6}]}  # nothing asked
+    assessment = taro.post(f"/api/v1/patients/{clinic.patient_id}/assessments", json={"case": case}).json()
+    made = taro.post("/api/v1/plans", json={"assessment_id": assessment["id"]}).json()
+    assert made["plan"]["program"]["status"] == "provisional" and made["plan"]["program"]["components"]
+    seen = hana.get(f"/api/v1/plans/{made['id']}").json()["plan"]
+    assert seen["triage"]["level"] == "incomplete" and seen["program"]["components"] == [] and seen["advice"] == []
+    listed = hana.get(f"/api/v1/patients/{clinic.patient_id}/plans").json()["items"]
+    assert all(p["plan"]["program"]["components"] == [] for p in listed if p["id"] == made["id"])
+    assert taro.get(f"/api/v1/plans/{made['id']}").json()["plan"]["program"]["components"]  # the therapist sees it

@@ -19,6 +19,10 @@ def make_plan(case: Case, lang: str = "ja") -> dict:
     return services.make_plan(case, lang=lang)
 
 
+def patient_view(plan: dict) -> dict:
+    return services.patient_view(plan)
+
+
 def check_case(case: Case, prefix: str = "") -> Case:
     """Knowledge-base checks for a case the request model already parsed (no second structural pass)."""
     problems = check_against_kb(case, default_kb())

@@ -94,6 +94,17 @@ def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], new_r
                               kb=kb, phase=phase)
 
 
+def patient_view(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan as the patient may receive it: a program that is not issued (provisional while the safety
+    check is incomplete, or withheld) is left out, with its advice; triage and follow-up stay."""
+    program = plan.get("program") or {}
+    issued = program.get("status", "issued") == "issued" and (plan.get("triage") or {}).get("exercise_allowed", True)
+    if issued:
+        return plan
+    empty = {**program, "components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}}
+    return {**plan, "program": empty, "advice": []}
+
+
 def plan_json(plan: dict[str, Any]) -> str:
     """Stable JSON: sorted keys, real Japanese characters, trailing newline."""
     return json.dumps(plan, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

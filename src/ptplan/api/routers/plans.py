@@ -34,12 +34,22 @@ def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
     row = actor.record(Plan, plan_id, "plan_id")
     actor.audit("read", "plan", row.id, row.patient_id)
     actor.db.commit()
-    return PlanOut.model_validate(row)
+    return _as_seen_by(actor, PlanOut.model_validate(row))
 
 
 @router.get("/patients/{patient_id}/plans")
 def list_plans(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[PlanOut]:
-    return list_patient_records(actor, Plan, PlanOut, patient_id, page, "plan")
+    listed = list_patient_records(actor, Plan, PlanOut, patient_id, page, "plan")
+    for item in listed.items:
+        _as_seen_by(actor, item)
+    return listed
+
+
+def _as_seen_by(actor, out: PlanOut) -> PlanOut:
+    """A patient never receives a program that is not issued (e.g. provisional: safety check incomplete)."""
+    if actor.user.role == "patient":
+        out.plan = engine_bridge.patient_view(out.plan)
+    return out
 
 
 @router.post("/plans/{plan_id}/edits", status_code=201)
