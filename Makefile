@@ -26,6 +26,7 @@ run: venv
 
 lint: venv
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 test: venv lint
 	$(BIN)/python -m pytest -q

@@ -37,8 +37,19 @@ def test_it_never_sends_a_patient_a_provisional_program(sqlite_world):
     assessment = taro.post(f"/api/v1/patients/{clinic.patient_id}/assessments", json={"case": case}).json()
     made = taro.post("/api/v1/plans", json={"assessment_id": assessment["id"]}).json()
     assert made["plan"]["program"]["status"] == "provisional" and made["plan"]["program"]["components"]
-    seen = hana.get(f"/api/v1/plans/{made['id']}").json()["plan"]
+    first = made["plan"]["program"]["components"][0]
+    edit = {"op": "note", "path": "/program/components/0/exercises/0", "reason": f"check {first['exercises'][0]['id']}"}
+    assert taro.post(f"/api/v1/plans/{made['id']}/edits", json=edit).status_code == 201
+    got = hana.get(f"/api/v1/plans/{made['id']}").json()
+    seen = got["plan"]
     assert seen["triage"]["level"] == "incomplete" and seen["program"]["components"] == [] and seen["advice"] == []
+    assert got["effective"]["program"]["components"] == [] and got["effective"]["advice"] == []
+    assert got["edits"] == []  # edit records name the program's exercises
     listed = hana.get(f"/api/v1/patients/{clinic.patient_id}/plans").json()["items"]
     assert all(p["plan"]["program"]["components"] == [] for p in listed if p["id"] == made["id"])
-    assert taro.get(f"/api/v1/plans/{made['id']}").json()["plan"]["program"]["components"]  # the therapist sees it
+    assert all(p["effective"]["program"]["components"] == [] for p in listed if p["id"] == made["id"])
+    document = hana.get(f"/api/v1/plans/{made['id']}/document", params={"format": "json"})
+    assert document.status_code == 200 and document.json()["program"]["components"] == []
+    staff = taro.get(f"/api/v1/plans/{made['id']}").json()  # the therapist sees it, marked provisional
+    assert staff["plan"]["program"]["components"] and staff["effective"]["program"]["status"] == "provisional"
+    assert len(staff["edits"]) == 1

@@ -3,6 +3,7 @@
 from typer.testing import CliRunner
 
 from ptplan.cli import app
+from ptplan.store import db as store_db
 
 
 def _run(tmp_path, *args, **env):
@@ -11,9 +12,9 @@ def _run(tmp_path, *args, **env):
 
 def test_it_upgrades_the_database_to_head(tmp_path):
     result = _run(tmp_path, "db", "upgrade")
-    assert result.exit_code == 0 and "revision 0002" in result.output
+    assert result.exit_code == 0 and f"revision {store_db.head_revision()}" in result.output
     assert (tmp_path / "ptplan.sqlite3").exists()
-    assert _run(tmp_path, "db", "current").output.strip() == "0002"
+    assert _run(tmp_path, "db", "current").output.strip() == store_db.head_revision()
 
 
 def test_it_creates_a_user_in_a_new_clinic(tmp_path):
@@ -28,3 +29,14 @@ def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):
                   PTPLAN_NEW_PASSWORD="long-enough-pw")
     assert result.exit_code != 0
     assert "patient_id" in str(result.exception) or "patient_id" in result.output
+
+
+def test_it_names_the_missing_extra_instead_of_a_traceback_on_the_base_install():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sqlalchemy'] = sys.modules['pydantic_settings'] = None; "
+            "sys.argv = ['ptplan', 'db', 'upgrade']; from ptplan.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pip install 'ptplan[server]'" in result.stderr

@@ -70,6 +70,16 @@ def advice_blocked(kb, aid: str, facts: dict[str, Any], norms: NormLookup) -> bo
     return any(check.fn(facts, norms) for check in index_of(kb).advice_exclusions[aid])
 
 
+def contraindication(kb, eid: str, facts: dict[str, Any], norms: NormLookup) -> Check | None:
+    """The first exclusion of exercise ``eid`` that holds and is about the person's safety (its own
+    contraindications and the rules of contraindications.yaml), or None. Missing home equipment is not one:
+    a therapist may add such an exercise for use in the clinic."""
+    for check in index_of(kb).exclusions[eid]:
+        if not check.source.startswith("equipment.") and check.fn(facts, norms):
+            return check
+    return None
+
+
 def cautions(kb, eid: str, facts: dict[str, Any], norms: NormLookup) -> list[Check]:
     return [c for c in index_of(kb).cautions[eid] if c.fn(facts, norms)]
 

@@ -203,10 +203,11 @@ def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool, status: s
 
 
 def references_json(kb, plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every reference the plan cites, once, sorted by id."""
+    """Every reference the plan cites, once, sorted by id. Also run on stored plans (the effective plan), so a
+    plan made before ``program.precautions`` and ``exclusions`` existed is read without them."""
     t, program = plan["triage"], plan["program"]
     groups = [t["flags"], t["yellow_flags"], plan["findings"], plan["hypotheses"], plan["advice"], program["phases"],
-              program["components"], program["precautions"], program["exclusions"],
+              program["components"], program.get("precautions", []), program.get("exclusions", []),
               *(c["exercises"] for c in program["components"])]
     ids = {rid for group in groups for item in group for rid in item["refs"]}
     out = []

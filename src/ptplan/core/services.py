@@ -94,13 +94,19 @@ def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], new_r
                               kb=kb, phase=phase)
 
 
+def program_issued(plan: dict[str, Any]) -> bool:
+    """Whether the patient may receive the plan's program (plans stored before ``program.status`` existed:
+    when exercise is allowed)."""
+    program = plan.get("program") or {}
+    return program.get("status", "issued") == "issued" and (plan.get("triage") or {}).get("exercise_allowed", True)
+
+
 def patient_view(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan as the patient may receive it: a program that is not issued (provisional while the safety
     check is incomplete, or withheld) is left out, with its advice; triage and follow-up stay."""
-    program = plan.get("program") or {}
-    issued = program.get("status", "issued") == "issued" and (plan.get("triage") or {}).get("exercise_allowed", True)
-    if issued:
+    if program_issued(plan):
         return plan
+    program = plan.get("program") or {}
     empty = {**program, "components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}}
     return {**plan, "program": empty, "advice": []}
 
