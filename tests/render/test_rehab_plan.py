@@ -120,6 +120,14 @@ def test_it_keeps_a_referral_free_of_a_program():
     assert "運動療法は行わず、医師の診察を優先します" in text and "内容（運動療法プログラム）" not in text
 
 
+def test_it_never_calls_an_incomplete_safety_screen_clear():
+    text = _text(_document("10_insufficient_data"))
+    risk = text.split("安静度・リスク")[1].split("併存疾患・合併症")[0]
+    assert "安全確認が未完了です" in risk and "危険な兆候は見つかっていません" not in risk
+    assert "膀胱・直腸の充満感覚の低下" in risk  # the essential questions still to ask
+    assert "安全確認の質問がすべて済むまで、運動療法は始めません" in text and "内容（運動療法プログラム）" not in text
+
+
 def test_it_renders_from_a_saved_plan_without_the_case(plan_ja):
     text = _text(render(plan_ja, "rehab-plan-html", "ja", date="2026-11-22"))
     assert "リハビリテーション実施計画書" in text and "計画評価実施日\n2026年11月22日" in text

@@ -48,6 +48,8 @@ W = {  # the frame of the document (ja, en); the clinical content comes from the
     "red_none": ("危険な兆候は見つかっていません", "No red flags found"),
     "to_ask": ("未確認の質問", "questions not yet asked"),
     "no_program": ("運動療法は行わず、医師の診察を優先します", "No exercise; medical assessment comes first"),
+    "no_program_incomplete": ("安全確認の質問がすべて済むまで、運動療法は始めません",
+                              "No exercise until every essential safety question is answered"),
     "generated": ("ptplan 知識ベース", "ptplan knowledge base"),
 }
 
@@ -170,7 +172,9 @@ def _onset_hint(case: dict, lang: str) -> str:
 
 def _risk(plan: dict, lang: str) -> list[str]:
     t = plan["triage"]
-    out = [_head(f["suspected"], f["action"], lang) for f in t.get("flags", [])] or [_t(W["red_none"], lang)]
+    # "no warning signs" only when the screen is complete; an incomplete one says so (its headline)
+    none = context.headline(plan, lang) if t.get("level") == "incomplete" else _t(W["red_none"], lang)
+    out = [_head(f["suspected"], f["action"], lang) for f in t.get("flags", [])] or [none]
     if t.get("to_ask"):
         asked = _join((q.get("clinician") or q["question"] for q in t["to_ask"]), lang, "／")
         out.append(_head(_t(W["to_ask"], lang), asked, lang))
