@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from ptplan.errors import InputError
 from ptplan.settings import load_settings
 
 
 def serve(host: str = typer.Option(None, "--host", help="bind address (default 127.0.0.1; PTPLAN_HOST)"),
           port: int = typer.Option(None, "--port", help="port (default 8000; PTPLAN_PORT)")):
-    """Run the web pages and the API with uvicorn; migrations run first."""
+    """Run the web app and the API with uvicorn; migrations run first."""
     import uvicorn
 
     from ptplan.api import create_app
@@ -31,6 +30,8 @@ def ensure_can_listen(host: str, port: int) -> None:
     """
     import errno
     import socket
+
+    from ptplan.errors import InputError
 
     try:
         family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
