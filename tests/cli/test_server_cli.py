@@ -11,9 +11,9 @@ def _run(tmp_path, *args, **env):
 
 def test_it_upgrades_the_database_to_head(tmp_path):
     result = _run(tmp_path, "db", "upgrade")
-    assert result.exit_code == 0 and "revision 0002" in result.output
+    assert result.exit_code == 0 and "revision 0003" in result.output
     assert (tmp_path / "ptplan.sqlite3").exists()
-    assert _run(tmp_path, "db", "current").output.strip() == "0002"
+    assert _run(tmp_path, "db", "current").output.strip() == "0003"
 
 
 def test_it_creates_a_user_in_a_new_clinic(tmp_path):

@@ -27,6 +27,7 @@ from ptplan.store.models import (
     User,
     utcnow,
 )
+from ptplan.store.name_search import name_matches
 
 
 def page(db: Session, stmt, limit: int, offset: int) -> tuple[Sequence, int]:
@@ -105,10 +106,10 @@ def _aware(when: dt.datetime) -> dt.datetime:
 # --- patients ----------------------------------------------------------------------------------
 
 def patients_query(clinic_id: int, q: str | None = None):
+    """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed)."""
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
-    if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Patient.name.like(f"%{escaped}%", escape="\\"))
+    if q and q.strip():
+        stmt = stmt.where(name_matches(q.strip()))
     return stmt.order_by(Patient.name, Patient.id)
 
 
@@ -129,7 +130,7 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
     """A page of the clinic's patients by name; the total of the unfiltered list comes from the counter."""
-    if q:
+    if q and q.strip():
         return page(db, patients_query(clinic_id, q), limit, offset)
     rows = db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all()
     return rows, int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
