@@ -3,25 +3,30 @@
 :func:`name_matches` is one SQL condition that each database compiles to its own index lookup (the
 indexes come from migration 0003):
 
-===============  ==========================================  ===========================================
-query            SQLite                                      PostgreSQL
-===============  ==========================================  ===========================================
-3+ characters    FTS5 trigram table ``patients_name_trigram``  ``ILIKE`` served by pg_trgm GIN indexes
-1–2 characters   FTS5 table ``patients_name_grams`` of every   GIN index on ``ptplan_name_grams(name,
-                 1- and 2-character piece, then ``LIKE``       furigana)``, the same pieces lower-cased
-===============  ==========================================  ===========================================
+- SQLite, 3+ characters: FTS5 trigram table ``patients_name_trigram`` (clinic, name, furigana);
+- SQLite, 1–2 characters: FTS5 table ``patients_name_grams`` of every 1- and 2-character piece, each
+  token tagged with its clinic (``c1・佐藤``);
+- PostgreSQL, 3+ characters: ``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
+- PostgreSQL, 1–2 characters: GIN index on ``ptplan_name_grams(name, furigana)``, the same pieces.
 
 A trigram index cannot serve a query shorter than three characters, and two-character surnames and
 one-character given names (佐藤, 翔) are what a Japanese clinic types most, hence the second index.
 Latin letters match either case on both databases. Other databases fall back to ``LIKE`` (a scan).
+
+:func:`search_plan` tells :func:`ptplan.store.repositories.list_patients` how to page: on SQLite the
+match count comes from the index alone, and when matches are dense (藤 is in one name of seven) the
+first page is found faster by walking the names in order than by sorting every match.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Text, cast, column, func, literal, literal_column, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import Text, cast, column, func, literal, literal_column, or_, select, text
 from sqlalchemy import table as sql_table
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import Boolean
 
@@ -38,24 +43,41 @@ class NameMatches(ColumnElement[bool]):
     type = Boolean()
     _is_implicitly_boolean = True  # a condition itself: SQLite gets no "= 1" appended
 
-    def __init__(self, query: str) -> None:
-        self.query = query
+    def __init__(self, query: str, clinic_id: int) -> None:
+        self.query, self.clinic_id = query, clinic_id
 
 
-def name_matches(query: str) -> ColumnElement[bool]:
-    """True for patients whose name or furigana contains ``query`` (a non-empty string)."""
-    return NameMatches(query)
+def name_matches(query: str, clinic_id: int) -> ColumnElement[bool]:
+    """True for the clinic's patients whose name or furigana contains ``query`` (non-empty). The caller
+    still filters on ``Patient.clinic_id``; the clinic here only selects the index entries."""
+    return NameMatches(query, clinic_id)
 
 
-def _like(query: str, op: str = "like") -> ColumnElement[bool]:
+def like(query: str, op: str = "like") -> ColumnElement[bool]:
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(getattr(Patient.name, op)(pattern, escape="\\"), getattr(Patient.furigana, op)(pattern, escape="\\"))
 
 
-def _fts(table: str, phrase: str) -> ColumnElement[bool]:
-    quoted = '"' + phrase.replace('"', '""') + '"'  # one FTS5 string: no query syntax from the user
-    fts = sql_table(table, column("rowid"))
-    return Patient.id.in_(select(fts.c.rowid).where(literal_column(table).op("MATCH")(literal(quoted))))
+def _quoted(phrase: str) -> str:
+    return '"' + phrase.replace('"', '""') + '"'  # one FTS5 string: no query syntax from the user
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    table: str
+    match: str
+    exact: bool  # False: the tokenizer dropped ASCII punctuation from the query, so LIKE must confirm
+
+
+def sqlite_fts(query: str, clinic_id: int) -> FtsQuery | None:
+    """The FTS5 lookup for ``query`` on SQLite, or None when nothing in it can be looked up."""
+    if len(query) >= TRIGRAM:
+        return FtsQuery("patients_name_trigram",
+                        f"clinic : {_quoted(f'<{clinic_id}>')} AND {{name furigana}} : {_quoted(query)}", True)
+    if not any(c.isalnum() or not c.isascii() for c in query):
+        return None  # only ASCII punctuation or spaces: nothing was indexed for it
+    return FtsQuery("patients_name_grams", _quoted(f"c{clinic_id}・{query}"),
+                    exact=not any(c.isascii() and not c.isalnum() for c in query))
 
 
 def _grouped(clause, compiler, **kw) -> str:
@@ -66,32 +88,42 @@ def _grouped(clause, compiler, **kw) -> str:
 
 @compiles(NameMatches)
 def _compile_default(element: NameMatches, compiler, **kw) -> str:
-    return _grouped(_like(element.query), compiler, **kw)
+    return _grouped(like(element.query), compiler, **kw)
 
 
 @compiles(NameMatches, "sqlite")
 def _compile_sqlite(element: NameMatches, compiler, **kw) -> str:
-    q = element.query
-    if len(q) >= TRIGRAM:
-        clause = _fts("patients_name_trigram", q)
-    elif any(c.isalnum() or not c.isascii() for c in q):
-        # The pieces table answers "contains this piece"; LIKE then rejects the few hits where the
-        # tokenizer dropped ASCII punctuation from the piece (e.g. "a-" indexed as "a").
-        clause = _fts("patients_name_grams", q) & _like(q)
-    else:  # only ASCII punctuation or spaces: nothing indexed to look up
-        clause = _like(q)
-    return _grouped(clause, compiler, **kw)
+    fts = sqlite_fts(element.query, element.clinic_id)
+    if fts is None:
+        return _grouped(like(element.query), compiler, **kw)
+    index = sql_table(fts.table, column("rowid"))
+    clause = Patient.id.in_(select(index.c.rowid).where(literal_column(fts.table).op("MATCH")(literal(fts.match))))
+    return _grouped(clause if fts.exact else clause & like(element.query), compiler, **kw)
 
 
 @compiles(NameMatches, "postgresql")
 def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     q = element.query
     if len(q) >= TRIGRAM:
-        clause = _like(q, "ilike")
-    else:
-        grams = func.ptplan_name_grams(Patient.name, Patient.furigana, type_=ARRAY(Text))
-        clause = grams.op("@>")(cast(array([func.lower(literal(q, Text))]), ARRAY(Text)))
-    return _grouped(clause, compiler, **kw)
+        return _grouped(like(q, "ilike"), compiler, **kw)
+    grams = func.ptplan_name_grams(Patient.name, Patient.furigana, type_=ARRAY(Text))
+    return _grouped(grams.op("@>")(cast(array([func.lower(literal(q, Text))]), ARRAY(Text))), compiler, **kw)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    total: int | None  # known from the index alone, or None: count the matching rows
+    walk_names: bool  # page by walking the clinic's names in order with LIKE instead of sorting matches
+
+
+def search_plan(db: Session, clinic_id: int, query: str, clinic_size: int, end: int) -> SearchPlan:
+    """How to fetch rows [.., end) of a search: walking the name index in order reads about
+    end × clinic_size / total rows, looking matches up reads total rows and sorts them; take the smaller."""
+    fts = sqlite_fts(query, clinic_id) if db.get_bind().dialect.name == "sqlite" else None
+    if fts is None or not fts.exact:
+        return SearchPlan(None, False)
+    total = int(db.scalar(text(f"SELECT count(*) FROM {fts.table} WHERE {fts.table} MATCH :m"), {"m": fts.match}))
+    return SearchPlan(total, total > 0 and end * clinic_size < total * total)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

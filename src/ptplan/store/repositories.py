@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ptplan.errors import InputError, NotFoundError
-from ptplan.store import auth
+from ptplan.store import auth, name_search
 from ptplan.store.models import (
     Assessment,
     AuditEvent,
@@ -27,7 +27,6 @@ from ptplan.store.models import (
     User,
     utcnow,
 )
-from ptplan.store.name_search import name_matches
 
 
 def page(db: Session, stmt, limit: int, offset: int) -> tuple[Sequence, int]:
@@ -109,7 +108,7 @@ def patients_query(clinic_id: int, q: str | None = None):
     """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed)."""
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
     if q and q.strip():
-        stmt = stmt.where(name_matches(q.strip()))
+        stmt = stmt.where(name_search.name_matches(q.strip(), clinic_id))
     return stmt.order_by(Patient.name, Patient.id)
 
 
@@ -129,11 +128,18 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 
 
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
-    """A page of the clinic's patients by name; the total of the unfiltered list comes from the counter."""
-    if q and q.strip():
+    """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
+    a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
+    size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
+    if not (q and q.strip()):
+        return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
+    plan = name_search.search_plan(db, clinic_id, q.strip(), size, offset + limit)
+    if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
-    rows = db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all()
-    return rows, int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
+    stmt = patients_query(clinic_id, q)
+    if plan.walk_names:
+        stmt = patients_query(clinic_id).where(name_search.like(q.strip()))
+    return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
 
 
 # --- patient records ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """patient name search: patients.furigana, and substring indexes over name and furigana
 
-SQLite: an FTS5 trigram table over (name, furigana) for queries of 3 characters or more, and an FTS5
-table of each name's 1- and 2-character pieces for shorter ones (the trigram index cannot serve them),
-both kept in step by triggers on patients. PostgreSQL: pg_trgm GIN indexes for LIKE, and a GIN index on
+SQLite: an FTS5 trigram table over (clinic, name, furigana) for queries of 3 characters or more, and an
+FTS5 table of each name's 1- and 2-character pieces, tagged with the clinic, for shorter ones (the trigram
+index cannot serve them); triggers on patients keep both in step. PostgreSQL: pg_trgm GIN indexes for LIKE, and a GIN index on
 the same 1- and 2-character pieces (function ptplan_name_grams). See ptplan.store.name_search.
 
 A later SQLite batch migration that recreates the patients table drops these triggers with it and must
@@ -23,31 +23,35 @@ depends_on = None
 
 
 def _sqlite_grams(row: str) -> str:
-    # "佐藤 花子" -> "佐 佐藤 藤 藤  ..." : every 1- and 2-character substring, space separated; the ascii
-    # tokenizer splits on ASCII spaces and punctuation and keeps every other character.
+    # "佐藤 花子" in clinic 1 -> "c1・佐 c1・佐藤 c1・藤 c1・花 c1・花子 c1・子": every 1- and 2-character piece
+    # without a space, tagged with the clinic, so one token's posting list is one clinic's matches. The
+    # ascii tokenizer keeps every non-ASCII character (・ included) and splits on ASCII punctuation.
     text = f"(coalesce({row}.name, '') || ' ' || coalesce({row}.furigana, ''))"
     return (f"(WITH RECURSIVE pos(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos WHERE i < length({text})) "
-            f"SELECT group_concat(substr({text}, i, 1) || ' ' || substr({text}, i, 2), ' ') FROM pos)")
+            f"SELECT group_concat('c' || {row}.clinic_id || '・' || piece, ' ') FROM "
+            f"(SELECT substr({text}, i, w) AS piece, w FROM pos, (SELECT 1 AS w UNION ALL SELECT 2)) "
+            f"WHERE length(piece) = w AND instr(piece, ' ') = 0)")
 
 
+def _sqlite_insert(row: str) -> str:
+    return (f"INSERT INTO patients_name_trigram(rowid, clinic, name, furigana) "
+            f"VALUES ({row}.id, '<' || {row}.clinic_id || '>', {row}.name, {row}.furigana); "
+            f"INSERT INTO patients_name_grams(rowid, grams) VALUES ({row}.id, {_sqlite_grams(row)});")
+
+
+_SQLITE_DELETE = ("DELETE FROM patients_name_trigram WHERE rowid = old.id; "
+                  "DELETE FROM patients_name_grams WHERE rowid = old.id;")
 SQLITE_UP = [
-    "CREATE VIRTUAL TABLE patients_name_trigram USING fts5(name, furigana, content='patients', "
-    "content_rowid='id', tokenize='trigram')",
+    # clinic is "<1>": three characters, so the trigram index holds it, and "<1>" is no substring of "<12>".
+    "CREATE VIRTUAL TABLE patients_name_trigram USING fts5(clinic, name, furigana, tokenize='trigram')",
     "CREATE VIRTUAL TABLE patients_name_grams USING fts5(grams, tokenize='ascii')",
-    "INSERT INTO patients_name_trigram(patients_name_trigram) VALUES ('rebuild')",
+    "INSERT INTO patients_name_trigram(rowid, clinic, name, furigana) "
+    "SELECT id, '<' || clinic_id || '>', name, furigana FROM patients",
     f"INSERT INTO patients_name_grams(rowid, grams) SELECT id, {_sqlite_grams('patients')} FROM patients",
-    "CREATE TRIGGER patients_name_search_insert AFTER INSERT ON patients BEGIN "
-    "INSERT INTO patients_name_trigram(rowid, name, furigana) VALUES (new.id, new.name, new.furigana); "
-    f"INSERT INTO patients_name_grams(rowid, grams) VALUES (new.id, {_sqlite_grams('new')}); END",
-    "CREATE TRIGGER patients_name_search_delete AFTER DELETE ON patients BEGIN "
-    "INSERT INTO patients_name_trigram(patients_name_trigram, rowid, name, furigana) "
-    "VALUES ('delete', old.id, old.name, old.furigana); "
-    "DELETE FROM patients_name_grams WHERE rowid = old.id; END",
-    "CREATE TRIGGER patients_name_search_update AFTER UPDATE OF name, furigana ON patients BEGIN "
-    "INSERT INTO patients_name_trigram(patients_name_trigram, rowid, name, furigana) "
-    "VALUES ('delete', old.id, old.name, old.furigana); "
-    "INSERT INTO patients_name_trigram(rowid, name, furigana) VALUES (new.id, new.name, new.furigana); "
-    f"UPDATE patients_name_grams SET grams = {_sqlite_grams('new')} WHERE rowid = new.id; END",
+    f"CREATE TRIGGER patients_name_search_insert AFTER INSERT ON patients BEGIN {_sqlite_insert('new')} END",
+    f"CREATE TRIGGER patients_name_search_delete AFTER DELETE ON patients BEGIN {_SQLITE_DELETE} END",
+    "CREATE TRIGGER patients_name_search_update AFTER UPDATE OF clinic_id, name, furigana ON patients "
+    f"BEGIN {_SQLITE_DELETE} {_sqlite_insert('new')} END",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER patients_name_search_update",
