@@ -70,6 +70,13 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
+def known_revisions() -> set[str | None]:
+    """Every migration revision this version of ptplan has (None: an empty database)."""
+    from alembic.script import ScriptDirectory
+
+    return {None} | {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
