@@ -12,6 +12,8 @@ ENABLE = {
     "chromium not found": "export PTPLAN_CHROMIUM=/usr/bin/chromium  (after: apt-get install chromium)",
     "needs the video extra": "make venv EXTRAS=dev,server,render,video",
     "real clips absent": "put the shared clips in ../shared/data, or export PTPLAN_SHARED_DATA=/path/to/data",
+    "nginx or openssl not installed": "apt-get install nginx-light openssl",
+    "PostgreSQL client tools not installed": "apt-get install postgresql-client",
 }
 
 
