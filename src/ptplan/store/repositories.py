@@ -133,12 +133,12 @@ def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset
     size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
     if not (q and q.strip()):
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
-    plan = name_search.search_plan(db, clinic_id, q.strip(), size, offset + limit)
+    plan = name_search.search_plan(db, clinic_id, q.strip(), size)
     if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
-    stmt = patients_query(clinic_id, q)
-    if plan.walk_names:
-        stmt = patients_query(clinic_id).where(name_search.like(q.strip()))
+    stmt = (select(Patient).where(Patient.clinic_id == clinic_id,
+                                  name_search.name_matches(q.strip(), clinic_id, plan.in_name_order))
+            .order_by(Patient.name, Patient.id))
     return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
 
 
