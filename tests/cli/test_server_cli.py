@@ -3,6 +3,7 @@
 from typer.testing import CliRunner
 
 from ptplan.cli import app
+from ptplan.store import db as store_db
 
 
 def _run(tmp_path, *args, **env):
@@ -11,9 +12,9 @@ def _run(tmp_path, *args, **env):
 
 def test_it_upgrades_the_database_to_head(tmp_path):
     result = _run(tmp_path, "db", "upgrade")
-    assert result.exit_code == 0 and "revision 0003" in result.output
+    assert result.exit_code == 0 and f"revision {store_db.head_revision()}" in result.output
     assert (tmp_path / "ptplan.sqlite3").exists()
-    assert _run(tmp_path, "db", "current").output.strip() == "0003"
+    assert _run(tmp_path, "db", "current").output.strip() == store_db.head_revision()
 
 
 def test_it_creates_a_user_in_a_new_clinic(tmp_path):

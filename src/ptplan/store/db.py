@@ -70,11 +70,19 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def known_revisions() -> set[str | None]:
-    """Every migration revision this version of ptplan has (None: an empty database)."""
+def _scripts():
     from alembic.script import ScriptDirectory
 
-    return {None} | {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def known_revisions() -> set[str | None]:
+    """Every migration revision this version of ptplan has (None: an empty database)."""
+    return {None} | {rev.revision for rev in _scripts().walk_revisions()}
+
+
+def head_revision() -> str:
+    return _scripts().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
