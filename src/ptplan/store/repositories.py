@@ -108,7 +108,7 @@ def patients_query(clinic_id: int, q: str | None = None):
     """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed)."""
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
     if q and q.strip():
-        stmt = stmt.where(name_search.name_matches(q.strip(), clinic_id))
+        return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
 
 
