@@ -50,8 +50,9 @@ class NameMatches(ColumnElement[bool]):
 def name_matches(query: str, clinic_id: int, in_name_order: bool = False) -> ColumnElement[bool]:
     """True for the clinic's patients whose name or furigana contains ``query`` (non-empty). The caller
     still filters on ``Patient.clinic_id``; the clinic here only selects the index entries.
-    ``in_name_order`` (SQLite) makes the query walk the name index and probe the set of matching ids
-    instead of looking each match up: faster for dense queries (see :func:`search_plan`)."""
+    ``in_name_order`` makes the query walk the name index (order by ``Patient.name``) testing each row
+    (PostgreSQL: ILIKE) or probing the set of matching ids (SQLite) instead of fetching every match:
+    faster for dense queries (see :func:`search_plan`)."""
     return NameMatches(query, clinic_id, in_name_order)
 
 
@@ -108,17 +109,17 @@ def _compile_sqlite(element: NameMatches, compiler, **kw) -> str:
 @compiles(NameMatches, "postgresql")
 def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     q = element.query
-    if len(q) >= TRIGRAM:
+    if len(q) >= TRIGRAM or element.in_name_order:  # walking the name index, ILIKE is the cheap row test
         return _grouped(like(q, "ilike"), compiler, **kw)
     grams = func.ptplan_name_grams(Patient.name, Patient.furigana, type_=ARRAY(Text))
     return _grouped(grams.op("@>")(cast(array([func.lower(literal(q, Text))]), ARRAY(Text))), compiler, **kw)
 
 
 class SearchOrder(ColumnElement[str]):
-    """``ORDER BY`` name for a search. On PostgreSQL it reads ``name || ''``: the same order, but one the
-    (clinic_id, name, id) index cannot give, so the planner fetches the matches from the search index and
-    sorts them instead of walking the whole name index and testing each row (names sharing a surname sit
-    together, so that walk is far longer than the planner's estimate)."""
+    """``ORDER BY`` name for a search whose matches are fetched and sorted. On PostgreSQL it reads
+    ``name || ''``: the same order, but one the (clinic_id, name, id) index cannot give, so the planner
+    takes the search index instead of walking the name index testing each row (names that share a surname
+    sit together, so that walk is far longer than the planner's estimate for a sparse query)."""
 
     inherit_cache = True
     type = Text()
@@ -140,20 +141,24 @@ def search_order() -> ColumnElement[str]:
 
 @dataclass(frozen=True)
 class SearchPlan:
-    total: int | None  # known from the index alone, or None: count the matching rows
+    total: int | None  # counted from the search index, or None: count the matching rows as they are paged
     in_name_order: bool  # page by walking the clinic's name index, keeping the matches (dense queries)
 
 
 def search_plan(db: Session, clinic_id: int, query: str, clinic_size: int) -> SearchPlan:
-    """How to page a search on SQLite. Looking up each match and sorting costs about 20 times more per
-    match than stepping over one entry of the (clinic_id, name, id) index; so for a query matching more
-    than one patient in 20 (藤), walk that index in order and stop at the page's last match (measured in
-    bench/db.py)."""
-    fts = sqlite_fts(query, clinic_id) if db.get_bind().dialect.name == "sqlite" else None
-    if fts is None or not fts.exact:
+    """How to page a search. Fetching each match and sorting costs about 20 times more per match than
+    stepping over one entry of the (clinic_id, name, id) index; so for a query matching more than one
+    patient in 20 (藤), walk that index in order and stop at the page's last match, otherwise fetch the
+    matches from the search index and sort them (measured in bench/db.py). The count comes from the
+    search index: on SQLite from the FTS5 table alone."""
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        total = db.scalar(select(func.count()).where(Patient.clinic_id == clinic_id, name_matches(query, clinic_id)))
+    elif dialect == "sqlite" and (fts := sqlite_fts(query, clinic_id)) is not None and fts.exact:
+        total = db.scalar(text(f"SELECT count(*) FROM {fts.table} WHERE {fts.table} MATCH :m"), {"m": fts.match})
+    else:
         return SearchPlan(None, False)
-    total = int(db.scalar(text(f"SELECT count(*) FROM {fts.table} WHERE {fts.table} MATCH :m"), {"m": fts.match}))
-    return SearchPlan(total, total * 20 > clinic_size)
+    return SearchPlan(int(total), int(total) * 20 > clinic_size)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -136,9 +136,10 @@ def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset
     plan = name_search.search_plan(db, clinic_id, q.strip(), size)
     if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
+    order = Patient.name if plan.in_name_order else name_search.search_order()
     stmt = (select(Patient).where(Patient.clinic_id == clinic_id,
                                   name_search.name_matches(q.strip(), clinic_id, plan.in_name_order))
-            .order_by(Patient.name, Patient.id))
+            .order_by(order, Patient.id))
     return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
 
 
