@@ -109,8 +109,9 @@ def _compile_sqlite(element: NameMatches, compiler, **kw) -> str:
 @compiles(NameMatches, "postgresql")
 def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     q = element.query
-    if len(q) >= TRIGRAM or element.in_name_order:  # walking the name index, ILIKE is the cheap row test
-        return _grouped(like(q, "ilike"), compiler, **kw)
+    if len(q) >= TRIGRAM or element.in_name_order:  # walking the name index, (I)LIKE is the cheap row test
+        # LIKE where case cannot matter (kanji, kana, digits): half the time of ILIKE per row, same rows.
+        return _grouped(like(q, "like" if q.lower() == q.upper() else "ilike"), compiler, **kw)
     grams = func.ptplan_name_grams(Patient.name, Patient.furigana, type_=ARRAY(Text))
     return _grouped(grams.op("@>")(cast(array([func.lower(literal(q, Text))]), ARRAY(Text))), compiler, **kw)
 
