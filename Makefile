@@ -31,6 +31,7 @@ run: venv
 
 lint: venv
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 test: venv lint
 	$(BIN)/python -m pytest -q

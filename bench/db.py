@@ -3,11 +3,11 @@
 Fills a throw-away database (SQLite file, and a fresh PostgreSQL schema when
 PTPLAN_TEST_DATABASE_URL is set) with N patients in one clinic (the worst case for paging and
 counting) and M session rows spread over them, by bulk insert (executemany on SQLite, COPY on
-PostgreSQL; the search triggers and indexes of migration 0003 are in place while loading). Names are
+PostgreSQL; the search triggers and indexes of migration 0004 are in place while loading). Names are
 drawn from 60 common surnames and 40 given names with their katakana readings (furigana), so a surname
 matches about 1.7 % of the clinic, as 佐藤 does in Japan. Then times the exact repository calls the API
 makes: a page of the patient list with its total, name searches by kind of query, and a patient's
-timeline; and, as the baseline of the same run, the full-scan search that migration 0003 replaced.
+timeline; and, as the baseline of the same run, the full-scan search that migration 0004 replaced.
 Prints p50/p99 in milliseconds per backend.
 
     python bench/db.py [--patients 100000] [--sessions 1000000] [--samples 300]
@@ -135,7 +135,7 @@ def search_queries(rng: random.Random) -> dict[str, list[str]]:
 
 
 def old_search(db, q: str):
-    """The search before migration 0003: LIKE over the clinic's names, a full scan (the baseline)."""
+    """The search before migration 0004: LIKE over the clinic's names, a full scan (the baseline)."""
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     stmt = select(Patient).where(Patient.clinic_id == 1, Patient.name.like(f"%{escaped}%", escape="\\"))
     return repo.page(db, stmt.order_by(Patient.name, Patient.id), 50, 0)
@@ -155,7 +155,7 @@ def measure(engine, patients: int, samples: int) -> dict[str, tuple[float, float
         mixed = [q for kind, qs in queries.items() for q in qs if "most frequent" not in kind and "no match" not in kind]
         out["name search, all kinds mixed (first page + total)"] = timed(
             lambda: repo.list_patients(db, 1, rng.choice(mixed), 50, 0), samples)
-        out["baseline: the same mix by full-scan LIKE (before 0003)"] = timed(
+        out["baseline: the same mix by full-scan LIKE (before 0004)"] = timed(
             lambda: old_search(db, rng.choice(mixed)), max(30, samples // 5))
         out["one patient's timeline (100 events)"] = timed(
             lambda: repo.timeline(db, rng.randrange(1, patients + 1), 100), samples)

@@ -44,6 +44,12 @@ class PtplanError(Exception):
                **kw) -> PtplanError:
         return cls([Problem(path, message, code, message_ja)], **kw)
 
+    def under(self, prefix: str) -> PtplanError:
+        """The same error with every problem path put under ``prefix`` (e.g. ``case.``), for a nested input."""
+        moved = [Problem(f"{prefix}{p.path}", p.message, p.code, p.message_ja) for p in self.problems]
+        same_init = type(self).__init__ is PtplanError.__init__  # subclasses with their own constructor keep the base
+        return (type(self) if same_init else PtplanError)(moved, status=self.status)
+
     def summary(self, lang: str = "en") -> str:
         return "; ".join(p.text(lang) for p in self.problems) or self.__class__.__name__
 
@@ -64,6 +70,27 @@ class NotFoundError(PtplanError):
 class PermissionDenied(PtplanError):
     def __init__(self, message: str = "not allowed", path: str = "") -> None:
         super().__init__([Problem(path, message, "forbidden")], status=403)
+
+
+class ConflictError(InputError):
+    """The input clashes with what is stored (a taken username, a record written at the same moment)."""
+
+    def __init__(self, path: str, message: str, message_ja: str, code: str = "conflict") -> None:
+        super().__init__([Problem(path, message, code, message_ja)], status=409)
+
+
+class Unauthenticated(PtplanError):
+    def __init__(self, message: str = "log in or send a bearer token", path: str = "") -> None:
+        super().__init__([Problem(path, message, "unauthenticated", "ログインするか API トークンを送ってください")], status=401)
+
+
+class RateLimited(PtplanError):
+    """Too many failed logins; ``retry_after`` seconds until the next try is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__([Problem("username", f"too many failed logins; try again in {retry_after} s", "rate_limited",
+                                  f"ログインの失敗が続いたため {retry_after} 秒後に再試行してください")], status=429)
 
 
 _JA_BY_TYPE = {

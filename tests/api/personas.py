@@ -4,11 +4,14 @@ schemathesis module, which must build its app at import time."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
 
-from ptplan.api import create_app
+from ptplan.core.case import Case
+from ptplan.core.services import make_plan
+from ptplan.server import create_app
 from ptplan.settings import Settings
 from ptplan.store import repositories as repo
 from ptplan.store.models import MeasureResult, Plan, SessionLog, VideoAnalysis
@@ -56,7 +59,7 @@ def _seed_clinic(db, name: str, people: dict[str, str], tokens: dict[str, str]) 
     for patient in (own, other):
         assessment = repo.add_assessment(db, patient, CASE, dt.date(2026, 1, 5), None)
         plan = repo.add_record(db, Plan, patient, None, assessment_id=assessment.id, kb_version="1.0.0", lang="ja",
-                               plan_json={"kb_version": "1.0.0", "program": {"components": []}}, edits=[])
+                               plan_json=_plan(), edits=[])
         repo.add_record(db, MeasureResult, patient, None, name="nrs", taken_on=dt.date(2026, 1, 5), answers=[6],
                         result={"score": 6}, score=6)
         repo.add_record(db, SessionLog, patient, None, plan_id=plan.id, performed_on=dt.date(2026, 1, 6))
@@ -65,6 +68,12 @@ def _seed_clinic(db, name: str, people: dict[str, str], tokens: dict[str, str]) 
         if patient is own:
             data.assessment_id, data.plan_id, data.video_id = assessment.id, plan.id, video.id
     return data
+
+
+@functools.cache
+def _plan() -> dict:
+    """The plan of ``CASE``, as the engine makes it (made once per test run)."""
+    return make_plan(Case.model_validate(CASE), "ja")
 
 
 def build_world(engine, tmp_path) -> World:

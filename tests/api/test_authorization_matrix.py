@@ -43,6 +43,7 @@ ENDPOINTS = [
     Endpoint("POST", "/plans", ("therapist",), {"assessment_id": "{assessment}"}, 201),
     Endpoint("GET", "/plans/{plan}", ALL),
     Endpoint("GET", "/patients/{patient}/plans", ALL),
+    Endpoint("GET", "/plans/{plan}/document?format=md", ALL),
     Endpoint("POST", "/plans/{plan}/edits", ("therapist",), {"op": "note", "path": "", "reason": "tolerates more"},
              201),
     Endpoint("POST", "/plans/{plan}/reviews", ("therapist",), {}, 201),

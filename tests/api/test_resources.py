@@ -39,7 +39,7 @@ def test_it_adds_assessment_versions_and_makes_a_plan_from_one(world):
 def test_it_appends_edits_and_keeps_the_generated_plan(world):
     taro, plan_id = world.client("taro"), world.clinics["aoba"].plan_id
     before = taro.get(f"/api/v1/plans/{plan_id}").json()
-    edit = {"op": "set", "path": "/program/components", "value": [], "reason": "pain flared; pause the program"}
+    edit = {"op": "note", "path": "/program/components", "reason": "pain flared; pause the program"}
     after = taro.post(f"/api/v1/plans/{plan_id}/edits", json=edit).json()
     assert after["plan"] == before["plan"]
     assert after["edits"][-1]["by"] == "taro" and len(after["edits"]) == len(before["edits"]) + 1

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from ptplan.api import create_app
-from ptplan.api.video_jobs import run_analysis, sniff
+from ptplan.clinic.videos import run_analysis, sniff
 from ptplan.errors import PtplanError
+from ptplan.server import create_app
 from ptplan.settings import Settings
 from ptplan.store.models import AuditEvent, Clinic
 

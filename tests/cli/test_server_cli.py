@@ -42,3 +42,14 @@ def test_it_names_the_port_setting_when_the_port_is_taken(run, tmp_path, monkeyp
         code, out, err = run("serve", "--port", str(port))
     assert code == 2 and out == ""
     assert f"127.0.0.1:{port} is already in use" in err and "--port N or PTPLAN_PORT=N" in err
+
+
+def test_it_names_the_missing_extra_instead_of_a_traceback_on_the_base_install():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sqlalchemy'] = sys.modules['pydantic_settings'] = None; "
+            "sys.argv = ['ptplan', 'db', 'upgrade']; from ptplan.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pip install 'ptplan[server]'" in result.stderr

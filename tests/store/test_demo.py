@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
+from ptplan.clinic.seed import DEMO_USERS, WEEKS, load_demo
 from ptplan.store import db as store_db
-from ptplan.store.demo import DEMO_USERS, WEEKS, load_demo
 from ptplan.store.models import MeasureResult, Patient, SessionLog, User
 
 

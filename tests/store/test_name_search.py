@@ -1,4 +1,4 @@
-"""Name search: substring of name or furigana, any length, from the indexes of migration 0003, on both databases."""
+"""Name search: substring of name or furigana, any length, from the indexes of migration 0004, on both databases."""
 
 import itertools
 
@@ -136,7 +136,7 @@ def test_it_keeps_the_index_in_step_with_renames(db):
 
 
 def test_it_finds_patients_stored_before_the_search_migration(empty_engine):
-    store_db.upgrade(empty_engine, "0002")
+    store_db.upgrade(empty_engine, "0003")  # the revision before the search migration
     with empty_engine.begin() as conn:
         conn.execute(text("INSERT INTO clinics (id, name, patient_count, keep_video_clips, created_at) "
                           "VALUES (1, 'Aoba', 2, false, CURRENT_TIMESTAMP)"))

@@ -16,7 +16,7 @@ pytest.importorskip("jinja2")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from ptplan.api.app import create_app  # noqa: E402
+from ptplan.server import create_app  # noqa: E402
 from ptplan.settings import Settings  # noqa: E402
 from ptplan.store import repositories as repo  # noqa: E402
 from ptplan.store.models import Plan  # noqa: E402
@@ -31,16 +31,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def fixture_plan() -> dict:
     """A small plan in the contract's shape built from real KB exercises (independent of the engine)."""
+    from ptplan.core.i18n import Text
     from ptplan.core.kb.loader import default_kb
-    from ptplan.web.plan_edits import exercise_entry
+    from ptplan.core.plan import exercise_json
+    from ptplan.core.prescription import Chosen
 
     kb = default_kb()
     core = [e for e in kb.exercises.values() if e.lens == "core"][:2]
     mobility = [e for e in kb.exercises.values() if e.lens == "mobility" and e.dose.hold_s][:1]
 
+    def item(ex, name):
+        component = type("Component", (), {"name": Text(ja=name, en=name)})
+        return exercise_json(kb, Chosen(ex, ex.dose.model_dump(exclude_none=True), [], []), component, "ja")
+
     def comp(cid, lens, name, exs):
         return {"id": cid, "name": name, "lens": lens, "family": exs[0].family, "priority": 1, "why": "fixture",
-                "refs": list(exs[0].refs), "exercises": [exercise_entry(e, "ja", "fixture") for e in exs]}
+                "refs": list(exs[0].refs), "exercises": [item(e, name) for e in exs]}
 
     return {"kb_version": kb.version, "lang": "ja",
             "triage": {"level": "none", "exercise_allowed": True, "flags": [], "to_ask": [], "yellow_flags": []},

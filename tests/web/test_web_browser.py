@@ -7,8 +7,8 @@ import re
 
 import pytest
 import yaml
-
 from conftest import ROOT, browser_login, shot
+
 from ptplan.web import forms
 
 pytestmark = pytest.mark.browser

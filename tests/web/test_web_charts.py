@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from ptplan.clinic import read_models
 from ptplan.web import charts, records
 
 D = dt.date(2026, 11, 2)
@@ -32,8 +33,8 @@ def test_it_counts_adherence_per_week_against_the_plan():
     rows = [SimpleNamespace(performed_on=D + dt.timedelta(days=i), exercises=ex, pain_before=None, pain_after=None)
             for i, ex in done]
     # week 1: 4 of 6 prescribed exercise-sessions; week 2: 1 of 6
-    assert records.adherence(rows, plan) == [(D, 67), (D + dt.timedelta(days=7), 17)]
-    assert records.adherence(rows, None) == []
+    assert read_models.adherence(rows, plan) == [(D, 67), (D + dt.timedelta(days=7), 17)]
+    assert read_models.adherence(rows, None) == []
 
 
 def test_it_takes_the_mcid_from_the_measures_knowledge_or_the_cited_fallback():

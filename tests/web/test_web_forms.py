@@ -93,9 +93,10 @@ def test_it_records_plan_edits_and_shows_the_edited_plan(therapist, app):
     assert r.status_code == 303
     with app.state.sessions() as db:
         edits = db.get(Plan, plan_id).edits
-    assert [e["op"] for e in edits] == ["set", "set"]
-    assert edits[0]["reason"] == f"swap {first} → {swap_to}: 膝立ちが困難"
-    assert edits[1]["path"] == "/program/components/0/exercises/0/dose" and edits[1]["value"]["sets"] == 2
+    assert [e["op"] for e in edits] == ["swap", "dose"]  # typed records (ptplan.core.plan_edits)
+    assert (edits[0]["exercise"], edits[0]["exercise_id"], edits[0]["reason"]) == (first, swap_to, "膝立ちが困難")
+    assert edits[1]["path"] == "/program/components/0/exercises/0" and edits[1]["dose"]["sets"] == 2
+    assert edits[1]["exercise"] == swap_to  # the dose change lands on the swapped-in exercise
     page = therapist.get(f"/plans/{plan_id}").text
     assert f'data-exercise="{swap_to}"' in page and "2セット" in page
 
@@ -159,3 +160,66 @@ def test_it_lets_an_admin_add_a_patient_login_and_read_the_audit_log(app):
     assert r.status_code == 303
     audit = admin.get("/admin/audit").text
     assert "patient2 (patient)" in audit and "login" in audit
+
+
+def test_it_reverts_a_plan_edit_from_the_edit_log_and_keeps_both_records(therapist, app):
+    plan_id = app.state.seeded["plan_id"]
+    page = therapist.get(f"/plans/{plan_id}").text
+    removed = re.search(r'data-exercise="([a-z0-9_]+)"', page).group(1)
+    r = therapist.post(f"/plans/{plan_id}/edit", data={"csrf_token": _csrf(therapist), "action": "remove", "component": "0",
+                                                       "exercise_index": "0", "reason": "痛みが出る"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert f'data-exercise="{removed}"' not in therapist.get(f"/plans/{plan_id}").text
+    with app.state.sessions() as db:
+        seq = db.get(Plan, plan_id).edits[-1]["seq"]
+    r = therapist.post(f"/plans/{plan_id}/edit", data={"csrf_token": _csrf(therapist), "action": "revert", "edit": str(seq),
+                                                       "reason": "痛みが治まった"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = therapist.get(f"/plans/{plan_id}").text
+    assert f'data-exercise="{removed}"' in page
+    log = page[page.index('id="edit-log"'):]
+    assert "取り消し" in log and "削除" in log and "痛みが治まった" in log
+    with app.state.sessions() as db:
+        assert [e["op"] for e in db.get(Plan, plan_id).edits][-2:] == ["remove", "revert"]  # nothing deleted
+
+
+def test_it_keeps_the_therapists_edits_when_a_follow_up_assessment_makes_a_new_plan(therapist, app):
+    r = therapist.post("/patients", data={"name": "Follow Up", "csrf_token": _csrf(therapist)}, follow_redirects=False)
+    pid = int(r.headers["location"].rsplit("/", 1)[1])
+    form = {"csrf_token": _csrf(therapist), "demographics.age": "34", "pain.low_back.nrs": "4",
+            "red_flags.saddle_numbness": "no", "symptoms.worse_sitting": "yes"}
+    first = therapist.post(f"/patients/{pid}/assess", data=form, follow_redirects=False).headers["location"]
+    page = therapist.get(first).text
+    removed = re.search(r'data-exercise="([a-z0-9_]+)"', page).group(1)
+    r = therapist.post(f"{first}/edit", data={"csrf_token": _csrf(therapist), "action": "remove", "component": "0",
+                                              "exercise_index": "0", "reason": "自宅でできない"}, follow_redirects=False)
+    assert r.status_code == 303
+    second = therapist.post(f"/patients/{pid}/assess", data={**form, "follow_up": "1"}, follow_redirects=False)
+    assert second.status_code == 303 and second.headers["location"] != first
+    page = therapist.get(second.headers["location"]).text
+    assert f'data-exercise="{removed}"' not in page  # the patient does not get the removed exercise back
+    assert "前回から引き継ぎ" in page and "自宅でできない" in page
+
+
+def test_it_answers_bad_login_and_admin_input_beside_the_field_never_500(app):
+    from conftest import login
+    from fastapi.testclient import TestClient
+
+    anonymous = TestClient(app, raise_server_exceptions=False)
+    assert anonymous.post("/login", data={"username": "a\x00b", "password": "x"}).status_code == 401
+    admin = login(app, "admin1")
+    for form in ({"username": "x" * 300}, {"username": "ok-name", "display_name": "a\x00b"},
+                 {"username": "ok-name2", "patient_id": "²"}, {"username": "<b>x y</b>"},
+                 {"username": "ok-name3", "role": "patient", "patient_id": "999999"}):  # unknown patient: not a 404 page
+        r = admin.post("/admin/users", data={"csrf_token": _csrf(admin), "password": "long-enough-pw", "role": "therapist",
+                                             **form})
+        assert r.status_code == 422, (form, r.status_code)
+        assert "field-error" in r.text  # the message stands beside its field
+    assert admin.get("/admin/audit", params={"patient_id": "²", "offset": "9" * 30}).status_code == 200
+
+
+def test_it_shows_an_impossible_assessment_date_as_a_form_error(therapist, app):
+    pid = app.state.seeded["patient_id"]
+    r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), "assessed_on": "2026-02-30",
+                                                       "red_flags.saddle_numbness": "no"})
+    assert r.status_code == 422 and "assessed_on" in r.text

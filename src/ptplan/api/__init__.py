@@ -1,5 +1,2 @@
-"""HTTP API adapter (FastAPI). Build it with :func:`ptplan.api.app.create_app`."""
-
-from ptplan.api.app import create_app
-
-__all__ = ["create_app"]
+"""HTTP API adapter (FastAPI): routers under ``/api/v1``, installed on the server app by
+:func:`ptplan.api.app.install` (the app itself is built by :func:`ptplan.server.create_app`)."""

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ptplan.api.limits import BodyTooLarge, too_large
-from ptplan.errors import Problem, PtplanError, error_payload, message_ja
+from ptplan.core.plan_edits import OPS
+from ptplan.errors import Problem, PtplanError, RateLimited, error_payload, message_ja
 
 log = logging.getLogger("ptplan.api")
 ERROR_STATUSES = {400: "bad request", 401: "not logged in", 403: "forbidden", 404: "not found",
-                  413: "request body too large", 415: "unsupported file type", 422: "invalid input",
-                  429: "too many login attempts"}
+                  409: "conflict with what is stored", 413: "request body too large", 415: "unsupported file type",
+                  422: "invalid input", 429: "too many login attempts", 501: "not installed on this server"}
 
 
 def error_response(err: PtplanError, headers: dict | None = None) -> JSONResponse:
@@ -33,6 +34,8 @@ def _field(loc: tuple) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:] if len(parts) > 1 else parts
+    if len(parts) > 1 and parts[0] in OPS:  # a plan edit names its variant ("swap", ...) before the field
+        parts = parts[1:]
     return ".".join(parts)
 
 
@@ -52,7 +55,7 @@ def validation_error(exc: RequestValidationError) -> PtplanError:
 def install(app: FastAPI) -> None:
     @app.exception_handler(PtplanError)
     async def _ptplan(_req: Request, exc: PtplanError):
-        return error_response(exc, getattr(exc, "headers", None))
+        return error_response(exc, {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, exc: RequestValidationError):

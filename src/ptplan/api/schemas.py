@@ -6,33 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from ptplan.clinic.inputs import (  # noqa: F401  (the API's request bodies are the use cases' inputs)
+    Lang,
+    Name,
+    Note,
+    PatientIn,
+    PatientPatch,
+    Role,
+    SessionIn,
+    UserIn,
+    UserPatch,
+    _In,
+    plain_text,
+)
 from ptplan.core.case import Case
-from ptplan.core.sessions import ExerciseDone
+from ptplan.core.plan_model import Plan
 
 T = TypeVar("T")
-
-
-def _plain_text(value: str) -> str:
-    # NUL cannot be stored by PostgreSQL and lone surrogates cannot be encoded: refuse both as input.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
-Note = Annotated[str, Field(max_length=5000), AfterValidator(_plain_text)]
-Role = Literal["admin", "therapist", "patient"]
-Lang = Literal["ja", "en"]
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class _Out(BaseModel):
@@ -71,8 +63,8 @@ def page_of(out: type[BaseModel], rows, total: int, page) -> PageOf:
 
 
 class LoginIn(_In):
-    username: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
-    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_plain_text)]
+    username: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(plain_text)]
+    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)]
 
 
 class UserOut(_Out):
@@ -91,41 +83,13 @@ class LoginOut(BaseModel):
 
 
 class TokenIn(_In):
-    name: Annotated[str, Field(max_length=100), AfterValidator(_plain_text)] = ""
+    name: Annotated[str, Field(max_length=100), AfterValidator(plain_text)] = ""
 
 
 class TokenOut(BaseModel):
     id: int
     token: str = Field(description="shown once; send as 'Authorization: Bearer <token>'")
     expires_at: dt.datetime
-
-
-class UserIn(_In):
-    username: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
-    password: Annotated[str, Field(min_length=8, max_length=1000), AfterValidator(_plain_text)]
-    role: Role
-    display_name: Annotated[str, Field(max_length=200), AfterValidator(_plain_text)] = ""
-    patient_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
-
-
-class UserPatch(_In):
-    display_name: Annotated[str, Field(max_length=200), AfterValidator(_plain_text)] | None = None
-    password: Annotated[str, Field(min_length=8, max_length=1000), AfterValidator(_plain_text)] | None = None
-    active: bool | None = None
-
-
-class PatientIn(_In):
-    name: Name
-    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    sex: Literal["female", "male", "other"] | None = None
-    note: Note | None = None
-
-
-class PatientPatch(_In):
-    name: Name | None = None
-    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    sex: Literal["female", "male", "other"] | None = None
-    note: Note | None = None
 
 
 class PatientOut(_Out):
@@ -157,24 +121,34 @@ class PlanIn(_In):
     lang: Lang = "ja"
 
 
-class PlanEditIn(_In):
-    op: Literal["set", "remove", "note"] = Field(description="set a value, remove an item, or add a note")
-    path: Annotated[str, Field(max_length=300, pattern=r"^(/[^/]*)*$")] = Field(
-        description="JSON pointer into the plan, e.g. /program/components/0/exercises/1/dose")
-    value: Any = None
-    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_plain_text)]
+#: A plan JSON as stored: a plan of the current contract (``ptplan.core.plan_model.Plan``), or, for a plan
+#: made by an older engine version, the JSON as it was stored (so it still reads). Passed through unchanged.
+PlanJson = Annotated[dict[str, Any], PlainSerializer(lambda plan: plan, return_type=Plan | dict[str, Any])]
 
 
-class PlanOut(_Out):
+class PlanOut(BaseModel):
     id: int
     patient_id: int
     assessment_id: int
     kb_version: str
     lang: str
-    plan: dict[str, Any] = Field(validation_alias="plan_json")
-    edits: list[dict[str, Any]]
+    plan: PlanJson = Field(description="the plan as the engine made it (never changed)")
+    edits: list[dict[str, Any]] = Field(description="the therapist's edit records, oldest first (number n = item n)")
+    effective: PlanJson = Field(description="the plan with the edits applied: what the patient is given")
+    skipped_edits: list[dict[str, Any]] = Field(description="edits that no longer fit the plan, with the reason")
+    not_carried: list[dict[str, Any]] = Field(
+        description="edits of the previous plan that a re-assessment could not carry over, with the reason")
     created_by: int | None
     created_at: dt.datetime
+
+    @classmethod
+    def of(cls, view) -> PlanOut:
+        """From a :class:`ptplan.clinic.plans.PlanView`."""
+        row = view.row
+        return cls(id=row.id, patient_id=row.patient_id, assessment_id=row.assessment_id, kb_version=row.kb_version,
+                   lang=row.lang, plan=row.plan_json, edits=row.edits or [], effective=view.plan,
+                   skipped_edits=view.effective.skipped, not_carried=view.not_carried, created_by=row.created_by,
+                   created_at=row.created_at)
 
 
 class MeasureIn(_In):
@@ -194,19 +168,6 @@ class MeasureOut(_Out):
     result: dict[str, Any]
     score: float | None
     created_at: dt.datetime
-
-
-class SessionIn(_In):
-    """A session as ``ptplan.core.sessions.SessionLog`` records it, optionally linked to a plan."""
-
-    date: dt.date = Field(description="day of the session")
-    exercises: Annotated[list[ExerciseDone], Field(max_length=60)] = Field(
-        default_factory=list, description="exercises done (ids from the plan, with sets/reps/hold if recorded)")
-    pain_before: Annotated[float, Field(ge=0, le=10)] | None = None
-    pain_after: Annotated[float, Field(ge=0, le=10)] | None = None
-    rpe: Annotated[float, Field(ge=0, le=10, description="rating of perceived exertion 0-10")] | None = None
-    notes: Annotated[str, Field(max_length=2000), AfterValidator(_plain_text)] | None = None
-    plan_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
 
 
 class SessionOut(_Out):

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ptplan.core.case_io import load_case_file
+from ptplan.core.kb.loader import default_kb
 from ptplan.core.services import make_plan, plan_json
 
 
@@ -34,8 +35,9 @@ def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
          therapist: str | None = typer.Option(None, "--therapist", help="therapist's name on the handout"),
          review_date: str | None = typer.Option(None, "--review-date", help="YYYY-MM-DD on the handout")):
     """Screen, reason and prescribe for CASE; print the plan."""
-    data = load_case_file(case)
-    result = make_plan(data, lang.value)
+    kb = default_kb()  # resolved once here and passed to the core
+    data = load_case_file(case, kb)
+    result = make_plan(data, lang.value, kb=kb)
     if fmt not in (Format.text, Format.json):  # documents come from the renderer registry
         from ptplan.cli.render import emit
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from ptplan.settings import load_settings
-
 
 def serve(host: str = typer.Option(None, "--host", help="bind address (default 127.0.0.1; PTPLAN_HOST)"),
           port: int = typer.Option(None, "--port", help="port (default 8000; PTPLAN_PORT)")):
     """Run the web app and the API with uvicorn; migrations run first."""
     import uvicorn
 
-    from ptplan.api import create_app
+    from ptplan.server import create_app
+    from ptplan.settings import load_settings
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = load_settings(**overrides).resolved()
@@ -50,8 +49,8 @@ def ensure_can_listen(host: str, port: int) -> None:
 def demo():
     """Load the demo clinic (idempotent) and print its logins."""
     from ptplan.cli.db import engine_from_settings
+    from ptplan.clinic.seed import DEMO_CLINIC, DEMO_PASSWORD, DEMO_USERS, load_demo
     from ptplan.store import db as store_db
-    from ptplan.store.demo import DEMO_CLINIC, DEMO_PASSWORD, DEMO_USERS, load_demo
 
     engine = engine_from_settings()
     store_db.upgrade(engine)

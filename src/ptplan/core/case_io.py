@@ -130,6 +130,14 @@ def _literal_choices(annotation: Any) -> list:
     return out
 
 
+def check_case(case: Case, kb) -> Case:
+    """The knowledge-base half of :func:`validate_case`, for a case a request model already parsed."""
+    problems = check_against_kb(case, kb)
+    if problems:
+        raise InputError(problems, status=422)
+    return case
+
+
 def check_against_kb(case: Case, kb) -> list[Problem]:
     problems: list[Problem] = []
     for qid in case.red_flags:

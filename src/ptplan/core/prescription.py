@@ -178,11 +178,15 @@ def _complete(comps: list[ChosenComponent]) -> bool:
 
 
 def schedule(comps: list[ChosenComponent]) -> dict[str, Any]:
+    return week_schedule((ch.exercise.id, ch.dose["sessions_per_week"]) for c in comps for ch in c.exercises)
+
+
+def week_schedule(items) -> dict[str, Any]:
+    """The week for (exercise id, sessions per week) pairs; also rebuilt for a therapist-edited plan."""
     days = {d: [] for d in WEEK}
-    for c in comps:
-        for ch in c.exercises:
-            for i in SPREAD[min(ch.dose["sessions_per_week"], 7)]:
-                days[WEEK[i]].append(ch.exercise.id)
+    for exercise_id, per_week in items:
+        for i in SPREAD.get(min(int(per_week or 0), 7), ()):
+            days[WEEK[i]].append(exercise_id)
     busiest = max((len(v) for v in days.values()), default=0)
     return {"sessions_per_week": sum(1 for v in days.values() if v), "max_exercises_per_day": busiest,
             "days": [{"day": d, "exercises": ids} for d, ids in days.items() if ids]}

@@ -73,7 +73,7 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 def _scripts():
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS))
+    return ScriptDirectory.from_config(alembic_config(None))
 
 
 def known_revisions() -> set[str | None]:
@@ -82,6 +82,7 @@ def known_revisions() -> set[str | None]:
 
 
 def head_revision() -> str:
+    """The newest migration shipped with this version of ptplan."""
     return _scripts().get_current_head()
 
 

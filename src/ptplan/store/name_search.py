@@ -1,7 +1,7 @@
 """Patient name search: a substring of the name or the furigana, answered from an index on both databases.
 
 :func:`name_matches` is one SQL condition that each database compiles to its own index lookup (the
-indexes come from migration 0003):
+indexes come from migration 0004):
 
 - SQLite, 3+ characters: FTS5 trigram table ``patients_name_trigram`` (clinic, name, furigana);
 - SQLite, 1–2 characters: FTS5 table ``patients_name_grams`` of every 1- and 2-character piece, each

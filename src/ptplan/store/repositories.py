@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ptplan.errors import InputError, NotFoundError
+from ptplan.errors import ConflictError, InputError, NotFoundError
 from ptplan.store import auth, name_search
 from ptplan.store.models import (
     Assessment,
@@ -27,6 +28,13 @@ from ptplan.store.models import (
     User,
     utcnow,
 )
+
+#: Ids are 32-bit integer columns on PostgreSQL; a larger id cannot name a row, so it is "not found".
+MAX_ROW_ID = 2**31 - 1
+
+
+def storable_id(row_id: int | None) -> bool:
+    return row_id is not None and 0 < row_id <= MAX_ROW_ID
 
 
 def page(db: Session, stmt, limit: int, offset: int) -> tuple[Sequence, int]:
@@ -48,19 +56,26 @@ def get_or_create_clinic(db: Session, name: str) -> Clinic:
 def create_user(db: Session, clinic: Clinic, username: str, password: str, role: str, display_name: str = "",
                 patient_id: int | None = None) -> User:
     if db.scalar(select(User.id).where(User.username == username)) is not None:
-        raise InputError.single("username", f"{username!r} is already taken", "duplicate",
-                                f"ユーザー名 {username!r} は既に使われています")
+        raise _taken(username)
     if len(password) < auth.MIN_PASSWORD:
         raise InputError.single("password", f"expected at least {auth.MIN_PASSWORD} characters", "too_short",
-                                f"パスワードは {auth.MIN_PASSWORD} 文字以上にしてください")
+                                f"パスワードは {auth.MIN_PASSWORD} 文字以上にしてください", status=422)
     if role == "patient" and patient_id is None:
         raise InputError.single("patient_id", "a patient login must be linked to a patient record", "required",
-                                "患者ユーザーには患者記録の指定が必要です")
+                                "患者ユーザーには患者記録の指定が必要です", status=422)
     user = User(clinic_id=clinic.id, username=username, password_hash=auth.hash_password(password), role=role,
                 display_name=display_name or username, patient_id=patient_id if role == "patient" else None)
-    db.add(user)
-    db.flush()
+    try:
+        with db.begin_nested():  # another request may take the name between the check and the insert
+            db.add(user)
+    except IntegrityError:
+        raise _taken(username) from None
     return user
+
+
+def _taken(username: str) -> ConflictError:
+    return ConflictError("username", f"{username!r} is already taken", f"ユーザー名 {username!r} は既に使われています",
+                         "duplicate")
 
 
 def user_by_name(db: Session, username: str) -> User | None:
@@ -68,7 +83,7 @@ def user_by_name(db: Session, username: str) -> User | None:
 
 
 def get_user(db: Session, clinic_id: int, user_id: int) -> User:
-    user = db.scalar(select(User).where(User.id == user_id, User.clinic_id == clinic_id))
+    user = db.scalar(select(User).where(User.id == user_id, User.clinic_id == clinic_id)) if storable_id(user_id) else None
     if user is None:
         raise NotFoundError("user_id", f"no user {user_id} in your clinic")
     return user
@@ -76,6 +91,11 @@ def get_user(db: Session, clinic_id: int, user_id: int) -> User:
 
 def list_users(db: Session, clinic_id: int, limit: int, offset: int):
     return page(db, select(User).where(User.clinic_id == clinic_id).order_by(User.username), limit, offset)
+
+
+def clinic_counts(db: Session, clinic_id: int) -> dict[str, int]:
+    return {"patients": int(db.scalar(select(func.count(Patient.id)).where(Patient.clinic_id == clinic_id)) or 0),
+            "active": int(db.scalar(select(func.count(User.id)).where(User.clinic_id == clinic_id, User.active)) or 0)}
 
 
 # --- tokens ------------------------------------------------------------------------------------
@@ -112,8 +132,9 @@ def patients_query(clinic_id: int, q: str | None = None):
     return stmt.order_by(Patient.name, Patient.id)
 
 
-def get_patient(db: Session, clinic_id: int, patient_id: int) -> Patient:
-    patient = db.scalar(select(Patient).where(Patient.id == patient_id, Patient.clinic_id == clinic_id))
+def get_patient(db: Session, clinic_id: int, patient_id: int, lock: bool = False) -> Patient:
+    stmt = select(Patient).where(Patient.id == patient_id, Patient.clinic_id == clinic_id)
+    patient = db.scalar(_locked(stmt) if lock else stmt) if storable_id(patient_id) else None
     if patient is None:
         raise NotFoundError("patient_id", f"no patient {patient_id} in your clinic")
     return patient
@@ -147,17 +168,32 @@ def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset
 
 def add_assessment(db: Session, patient: Patient, case_json: dict, assessed_on: dt.date | None,
                    user_id: int | None) -> Assessment:
+    """The patient's next assessment version. The patient row is locked first, so concurrent saves for one
+    patient take turns and get distinct versions; a clash that still happens is a 409, never a 500."""
+    db.execute(_locked(select(Patient.id).where(Patient.id == patient.id)))
     last = db.scalar(select(func.max(Assessment.version)).where(Assessment.patient_id == patient.id)) or 0
     row = Assessment(clinic_id=patient.clinic_id, patient_id=patient.id, version=last + 1, assessed_on=assessed_on,
                      case_json=case_json, created_by=user_id)
-    db.add(row)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:
+        raise ConflictError("patient_id", "another assessment of this patient was saved at the same moment; save again",
+                            "同じ患者の評価が同時に保存されました。もう一度保存してください") from None
     return row
 
 
-def get_owned(db: Session, model, clinic_id: int, row_id: int, field: str):
-    """One patient record of ``model`` that belongs to the clinic, else 404 (never 403: no existence leak)."""
-    row = db.scalar(select(model).where(model.id == row_id, model.clinic_id == clinic_id))
+def _locked(stmt):
+    # FOR UPDATE on PostgreSQL (the row waits for the other writer and is re-read); SQLite ignores it
+    # because BEGIN IMMEDIATE already serializes writers.
+    return stmt.with_for_update().execution_options(populate_existing=True)
+
+
+def get_owned(db: Session, model, clinic_id: int, row_id: int, field: str, lock: bool = False):
+    """One patient record of ``model`` that belongs to the clinic, else 404 (never 403: no existence leak).
+    ``lock`` holds the row until the transaction ends (read-modify-write of its JSON)."""
+    stmt = select(model).where(model.id == row_id, model.clinic_id == clinic_id)
+    row = db.scalar(_locked(stmt) if lock else stmt) if storable_id(row_id) else None
     if row is None:
         raise NotFoundError(field, f"no {model.__tablename__.rstrip('s').replace('_', ' ')} {row_id} in your clinic")
     return row
@@ -178,6 +214,8 @@ def add_record(db: Session, model, patient: Patient, user_id: int | None, **fiel
 
 
 def append_plan_edit(db: Session, plan: Plan, edit: dict) -> Plan:
+    """Append one edit record. The caller holds the plan row locked (``get_owned(..., lock=True)``), so
+    concurrent editors take turns and none overwrites another's edit."""
     # Reassign (not append in place) so the JSON column is seen as changed.
     plan.edits = [*(plan.edits or []), edit]
     db.flush()
@@ -209,17 +247,57 @@ def _summary(kind: str, row) -> str:
             "session": lambda r: f"{len(r.exercises or [])} exercises, pain {r.pain_before}->{r.pain_after}"}[kind](row)
 
 
+def visit_dates(db: Session, patient_ids: list[int]) -> dict[int, dict]:
+    """Per patient: ``last_visit`` (latest session, assessment date or assessment entry), the latest
+    ``plan`` and the time of its ``last_review``, in four queries whatever the number of patients."""
+    out = {pid: {"last_visit": None, "plan": None, "last_review": None} for pid in patient_ids}
+    if not patient_ids:
+        return out
+    for model, col in ((SessionLog, SessionLog.performed_on), (Assessment, Assessment.assessed_on),
+                       (Assessment, Assessment.created_at)):
+        for pid, when in db.execute(select(model.patient_id, func.max(col)).where(model.patient_id.in_(patient_ids))
+                                    .group_by(model.patient_id)):
+            day = when.date() if isinstance(when, dt.datetime) else when
+            if day is not None and (out[pid]["last_visit"] is None or day > out[pid]["last_visit"]):
+                out[pid]["last_visit"] = day
+    newest = select(Plan.patient_id, func.max(Plan.id).label("id")).where(Plan.patient_id.in_(patient_ids)) \
+        .group_by(Plan.patient_id).subquery()
+    for plan in db.scalars(select(Plan).join(newest, Plan.id == newest.c.id)):
+        out[plan.patient_id]["plan"] = plan
+    plan_ids = [v["plan"].id for v in out.values() if v["plan"] is not None]
+    if plan_ids:
+        reviews = db.execute(select(ReviewDecision.plan_id, func.max(ReviewDecision.created_at))
+                             .where(ReviewDecision.plan_id.in_(plan_ids)).group_by(ReviewDecision.plan_id))
+        by_plan = dict(reviews.all())
+        for v in out.values():
+            if v["plan"] is not None:
+                v["last_review"] = by_plan.get(v["plan"].id)
+    return out
+
+
+def outcome_records(db: Session, clinic_id: int):
+    """(sessions per patient id, measure results by patient/name/date, patients by id) of one clinic."""
+    sessions = dict(db.execute(select(SessionLog.patient_id, func.count()).where(
+        SessionLog.clinic_id == clinic_id).group_by(SessionLog.patient_id)).all())
+    measures = db.scalars(select(MeasureResult).where(MeasureResult.clinic_id == clinic_id)
+                          .order_by(MeasureResult.patient_id, MeasureResult.name, MeasureResult.taken_on,
+                                    MeasureResult.id)).all()
+    patients = {p.id: p for p in db.scalars(select(Patient).where(Patient.clinic_id == clinic_id))}
+    return sessions, measures, patients
+
+
 # --- audit -------------------------------------------------------------------------------------
 
 def record_audit(db: Session, user: User | None, action: str, resource: str, resource_id: int | None = None,
                  patient_id: int | None = None, ip: str | None = None, detail: str | None = None) -> None:
     db.add(AuditEvent(clinic_id=user.clinic_id if user else None, user_id=user.id if user else None,
                       username=user.username if user else "-", action=action, resource=resource,
-                      resource_id=resource_id, patient_id=patient_id, ip=ip, detail=(detail or "")[:500] or None))
+                      resource_id=resource_id, patient_id=patient_id, ip=(ip or "")[:64] or None,
+                      detail=(detail or "")[:500] or None))
 
 
 def audit_query(clinic_id: int, patient_id: int | None = None):
     stmt = select(AuditEvent).where(AuditEvent.clinic_id == clinic_id)
     if patient_id is not None:
-        stmt = stmt.where(AuditEvent.patient_id == patient_id)
+        stmt = stmt.where(AuditEvent.patient_id == patient_id if storable_id(patient_id) else false())
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

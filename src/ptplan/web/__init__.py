@@ -1,5 +1,5 @@
 """The web app: server-rendered pages (Jinja2 + htmx) for therapists, patients, admins and the public
-self-check, mounted onto the API app by :func:`mount`."""
+self-check, mounted onto the server app by :func:`mount` (called from :func:`ptplan.server.create_app`)."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def mount(app: FastAPI) -> None:
         if request.url.path.startswith("/api/") and api_handler is not None:
             return await api_handler(request, exc)
         p = base.page(request)
-        problems = [(pr.message_ja if p.lang == "ja" and pr.message_ja else pr.message) for pr in exc.problems]
-        return p.render("error.html", status=exc.status, title=p._(f"error.status_{exc.status}"), problems=problems)
+        return p.render("error.html", status=exc.status, title=p._(f"error.status_{exc.status}"),
+                        problems=p.messages(exc.problems))
 
     app.add_exception_handler(base.LoginRequired, login_required)
     app.add_exception_handler(base.CsrfRejected, csrf_rejected)

@@ -1,6 +1,6 @@
 """What every page needs: the Jinja environment, the request's language, the logged-in user and CSRF.
 
-Pages use the server's session cookie and signed CSRF token (``ptplan.api.security``): every form
+Pages use the server's session cookie and signed CSRF token (``ptplan.http.security``): every form
 carries the token in a hidden ``csrf_token`` field and htmx sends it in ``X-CSRF-Token``.
 """
 
@@ -16,9 +16,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ptplan import __version__
-from ptplan.api import security
-from ptplan.api.deps import Actor, client_ip
-from ptplan.store import repositories as repo
+from ptplan.clinic import auth
+from ptplan.clinic.access import Actor
+from ptplan.errors import PermissionDenied, Problem
+from ptplan.http import security
+from ptplan.http.deps import client_ip, kb_of
 from ptplan.web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +58,18 @@ class Page:
     def _(self, msgid: str, **values) -> str:
         return i18n.gettext(self.lang, msgid, **values)
 
+    def messages(self, problems: list[Problem]) -> list[str]:
+        """The problems' texts in the page's language."""
+        return [pr.message_ja if self.lang == "ja" and pr.message_ja else pr.message for pr in problems]
+
+    def by_field(self, problems: list[Problem], rename: dict[str, str] | None = None) -> dict[str, list[str]]:
+        """The problems' texts keyed by form field (``rename`` maps a problem path to a field name)."""
+        out: dict[str, list[str]] = {}
+        for pr in problems:
+            text = self._("error.required") if pr.code == "missing" else self.messages([pr])[0]
+            out.setdefault((rename or {}).get(pr.path, pr.path), []).append(text)
+        return out
+
     def render(self, template: str, status: int = 200, **ctx) -> HTMLResponse:
         html = ENV.get_template(template).render(**self.context(), **ctx)
         response = HTMLResponse(html, status_code=status)
@@ -89,14 +103,10 @@ def page(request: Request, db=None, login: bool = False, roles: tuple[str, ...] 
     p = Page(request, lang, remember)
     cookie = request.cookies.get(security.SESSION_COOKIE)
     if db is not None and cookie:
-        found = repo.resolve_token(db, cookie, "session")
-        if found is not None:
-            p.actor = Actor(found[0], db, client_ip(request))
+        p.actor = auth.actor_for(db, cookie, "session", client_ip(request), kb_of(request))
     if login and p.actor is None:
         raise LoginRequired()
     if roles and p.actor is not None and p.actor.user.role not in roles:
-        from ptplan.errors import PermissionDenied
-
         raise PermissionDenied(f"your role ({p.actor.user.role}) may not open this page")
     return p
 

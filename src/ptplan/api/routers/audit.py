@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from ptplan.api.deps import CurrentActor, PageDep
 from ptplan.api.schemas import AuditOut, PageOf, page_of
-from ptplan.store import repositories as repo
+from ptplan.clinic import audit_log
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -15,6 +15,4 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def list_audit(actor: CurrentActor, page: PageDep,
                patient_id: Annotated[int | None, Query(ge=1, le=2**53, description="only this patient")] = None,
                ) -> PageOf[AuditOut]:
-    actor.require("admin")
-    rows, total = repo.page(actor.db, repo.audit_query(actor.clinic_id, patient_id), page.limit, page.offset)
-    return page_of(AuditOut, rows, total, page)
+    return page_of(AuditOut, *audit_log.list_events(actor, patient_id, page.limit, page.offset), page)

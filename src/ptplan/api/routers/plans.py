@@ -1,107 +1,78 @@
-"""Plans made from a stored assessment, therapist edits as appended records, and review decisions."""
+"""Plans made from a stored assessment, therapist edits as typed ops (appended records), and reviews.
 
-from typing import Any
+``GET /plans/{id}`` answers the generated ``plan``, the ``edits`` and the ``effective`` plan (the plan
+with the edits applied); every later step (review, adherence, handout, patient page) uses ``effective``.
+"""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-from ptplan.api import engine_bridge
+from fastapi import APIRouter, Body, Query, Response
+
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
-from ptplan.api.listing import list_patient_records
-from ptplan.api.schemas import PageOf, PlanEditIn, PlanIn, PlanOut, ReviewIn, ReviewOut
-from ptplan.core.case import Case
-from ptplan.errors import InputError
-from ptplan.store import repositories as repo
-from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision, SessionLog, utcnow
+from ptplan.api.schemas import Lang, PageOf, PlanIn, PlanOut, ReviewIn, ReviewOut, page_of
+from ptplan.clinic import plans
+from ptplan.core.plan_edits import EditOp
+from ptplan.errors import PtplanError
 
 router = APIRouter(tags=["plans"])
+EDIT_EXAMPLE = {"op": "swap", "path": "/program/components/0/exercises/0", "exercise_id": "bird_dog",
+                "reason": "no pressure biofeedback unit at home"}
 
 
 @router.post("/plans", status_code=201)
 def create_plan(body: PlanIn, actor: CurrentActor) -> PlanOut:
-    actor.require("therapist")
-    assessment = actor.record(Assessment, body.assessment_id, "assessment_id")
-    plan = engine_bridge.make_plan(Case.model_validate(assessment.case_json), lang=body.lang)
-    row = repo.add_record(actor.db, Plan, actor.patient(assessment.patient_id), actor.user.id,
-                          assessment_id=assessment.id, kb_version=str(plan.get("kb_version", "")), lang=body.lang,
-                          plan_json=plan, edits=[])
-    actor.audit("create", "plan", row.id, row.patient_id, detail=f"from assessment {assessment.id}")
-    actor.db.commit()
-    return PlanOut.model_validate(row)
+    return PlanOut.of(plans.create_plan(actor, body.assessment_id, body.lang))
 
 
 @router.get("/plans/{plan_id}")
 def get_plan(plan_id: IdPath, actor: CurrentActor) -> PlanOut:
-    row = actor.record(Plan, plan_id, "plan_id")
-    actor.audit("read", "plan", row.id, row.patient_id)
-    actor.db.commit()
-    return PlanOut.model_validate(row)
+    return PlanOut.of(plans.get_plan(actor, plan_id))
+
+
+DocumentFormat = Literal["html", "md", "json", "fhir", "pdf"]
+
+
+@router.get("/plans/{plan_id}/document", response_class=Response, responses={200: {"description": "the document", "content": {
+    "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}}, "application/fhir+json": {"schema": {"type": "object"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+def plan_document(plan_id: IdPath, actor: CurrentActor,
+                  format: Annotated[DocumentFormat, Query(description="handout (html, pdf), Markdown, JSON or FHIR")] = "html",
+                  lang: Annotated[Lang | None, Query(description="language of the frame; default the plan's")] = None,
+                  ) -> Response:
+    """The effective plan (the therapist's edits applied) as a document: what the patient is given."""
+    from ptplan.render import RENDERERS, render
+
+    view, case = plans.document(actor, plan_id, format)
+    opts = {"case": case} if format == "fhir" and case else {}
+    try:
+        body = render(view.plan, format, lang, **opts)
+    except ImportError as exc:  # pdf and fhir need the render extra
+        raise PtplanError.single("format", f"{format} needs the render extra on this server ({exc.name} is not "
+                                 "installed): pip install 'ptplan[render]'", "not_installed",
+                                 f"{format} の出力にはサーバーに ptplan[render] が必要です", status=501) from None
+    return Response(body, media_type=RENDERERS[format].media_type)
 
 
 @router.get("/patients/{patient_id}/plans")
 def list_plans(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[PlanOut]:
-    return list_patient_records(actor, Plan, PlanOut, patient_id, page, "plan")
+    views, total = plans.list_plans(actor, patient_id, page.limit, page.offset)
+    return PageOf[PlanOut](items=[PlanOut.of(v) for v in views], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/plans/{plan_id}/edits", status_code=201)
-def edit_plan(plan_id: IdPath, body: PlanEditIn, actor: CurrentActor) -> PlanOut:
-    """Record a therapist's change; the generated plan JSON itself is kept as it was made."""
-    actor.require("therapist")
-    row = actor.record(Plan, plan_id, "plan_id")
-    if body.op != "note" and not _pointer_exists(row.plan_json, body.path):
-        raise InputError.single("path", f"{body.path!r} does not point into this plan", "bad_pointer",
-                                "プログラム内に該当する場所がありません", status=422)
-    edit = {"op": body.op, "path": body.path, "value": body.value, "reason": body.reason,
-            "by": actor.user.username, "at": utcnow().isoformat()}
-    repo.append_plan_edit(actor.db, row, edit)
-    actor.audit("update", "plan", row.id, row.patient_id, detail=f"{body.op} {body.path}")
-    actor.db.commit()
-    return PlanOut.model_validate(row)
-
-
-def _pointer_exists(doc: Any, pointer: str) -> bool:
-    for raw in pointer.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(doc, dict) and part in doc:
-            doc = doc[part]
-        elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
-            doc = doc[int(part)]
-        else:
-            return False
-    return True
+def edit_plan(plan_id: IdPath, body: Annotated[EditOp, Body(openapi_examples={"swap": {"value": EDIT_EXAMPLE}})],
+              actor: CurrentActor) -> PlanOut:
+    """Record a therapist's change (swap, dose, remove, add, note or revert); the generated plan is kept as made."""
+    return PlanOut.of(plans.edit_plan(actor, plan_id, body))
 
 
 @router.post("/plans/{plan_id}/reviews", status_code=201)
 def review_plan(plan_id: IdPath, body: ReviewIn, actor: CurrentActor) -> ReviewOut:
-    """Progress / hold / regress / refer, from the measures and sessions since the plan was made."""
-    actor.require("therapist")
-    plan = actor.record(Plan, plan_id, "plan_id")
-    baseline, latest = _timepoints(actor.db.scalars(
-        repo.records_query(MeasureResult, plan.patient_id, newest_first=False)).all())
-    sessions = [{"date": s.performed_on.isoformat(), "exercises": s.exercises or [], "pain_before": s.pain_before,
-                 "pain_after": s.pain_after, "rpe": s.rpe}
-                for s in actor.db.scalars(repo.records_query(SessionLog, plan.patient_id).limit(500))]
-    result = engine_bridge.review(plan.plan_json, baseline, latest, sessions, lang=body.lang)
-    row = repo.add_record(actor.db, ReviewDecision, actor.patient(plan.patient_id), actor.user.id, plan_id=plan.id,
-                          decision=str(result.get("decision", "hold"))[:20], detail=result)
-    actor.audit("create", "review", row.id, row.patient_id, detail=row.decision)
-    actor.db.commit()
-    return ReviewOut.model_validate(row)
-
-
-def _timepoints(measures) -> tuple[dict, dict]:
-    """Baseline = each measure's first answers, latest = its most recent, as the progression engine reads them."""
-    if not measures:
-        return {}, {}
-    first: dict[str, MeasureResult] = {}
-    for m in measures:
-        first.setdefault(m.name, m)
-    last = {m.name: m for m in measures}
-    def point(rows: dict) -> dict:
-        return {"date": min(r.taken_on for r in rows.values()).isoformat(),
-                "questionnaires": {n: r.answers for n, r in rows.items()}}
-    return point(first), point(last)
+    """Progress / hold / regress / refer on the effective plan, from the measures and sessions since it was made."""
+    return ReviewOut.model_validate(plans.review(actor, plan_id, body.lang))
 
 
 @router.get("/patients/{patient_id}/reviews")
 def list_reviews(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> PageOf[ReviewOut]:
-    return list_patient_records(actor, ReviewDecision, ReviewOut, patient_id, page, "review")
+    return page_of(ReviewOut, *plans.list_reviews(actor, patient_id, page.limit, page.offset), page)

@@ -6,18 +6,20 @@ against the knowledge base and planned by the same core functions every adapter 
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 
-from ptplan.api import engine_bridge
 from ptplan.api.schemas import Lang
+from ptplan.core import services
 from ptplan.core.case import Case
+from ptplan.core.case_io import check_case
+from ptplan.core.plan_model import Plan
 
 router = APIRouter(tags=["plans"])
 
 
-@router.post("/plans:preview")
-def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")],
+@router.post("/plans:preview", response_model=Plan, response_model_exclude_unset=True)
+def preview(case: Annotated[Case, Body(description="case JSON (see `ptplan schema case`)")], request: Request,
             lang: Annotated[Lang, Query(description="language of the plan texts")] = "ja") -> dict[str, Any]:
-    return engine_bridge.plan_from_case(case, lang=lang)
-
-
+    """The plan (its schema is `ptplan schema plan`, docs/CONTRACTS.md) for a case; nothing is stored."""
+    kb = request.app.state.kb
+    return services.make_plan(check_case(case, kb), lang=lang, kb=kb)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from ptplan.api import security
-from ptplan.api.deps import SessionDep, client_ip
-from ptplan.store import auth as pw
-from ptplan.store import repositories as repo
+from ptplan.clinic import auth
+from ptplan.errors import PtplanError, RateLimited
+from ptplan.http import security
+from ptplan.http.deps import SessionDep, client_ip
 from ptplan.web.base import checked_form, page
 
 router = APIRouter()
@@ -43,22 +41,17 @@ async def login(request: Request, db: SessionDep):
     form = await request.form()
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     target = str(form.get("next", ""))
-    throttle: security.LoginThrottle = request.app.state.throttle
-    ip = client_ip(request)
-    wait = throttle.retry_after(username, ip)
-    if wait:
+    settings = request.app.state.settings
+    try:
+        user, token = auth.login(db, request.app.state.throttle, username, password, client_ip(request),
+                                 settings.session_hours)
+    except RateLimited as err:
         return p.render("login.html", status=429, next=target, username=username,
-                        error=p._("login.throttled", seconds=wait))
-    user = repo.user_by_name(db, username)
-    if not pw.verify_password(user.password_hash if user else None, password) or not user.active:
-        throttle.failed(username, ip)
+                        error=p._("login.throttled", seconds=err.retry_after))
+    except PtplanError:
         return p.render("login.html", status=401, next=target, username=username, error=p._("login.bad_credentials"))
-    throttle.succeeded(username, ip)
-    token, _ = repo.issue_token(db, user, "session", dt.timedelta(hours=request.app.state.settings.session_hours))
-    repo.record_audit(db, user, "login", "session", ip=ip)
-    db.commit()
     response = RedirectResponse(_safe_next(target, user.role), status_code=303)
-    security.set_login_cookies(response, request.app.state.settings, token)
+    security.set_login_cookies(response, settings, token)
     return response
 
 
@@ -66,10 +59,7 @@ async def login(request: Request, db: SessionDep):
 async def logout(request: Request, db: SessionDep):
     p = page(request, db, login=True)
     await checked_form(request, p)
-    found = repo.resolve_token(db, request.cookies.get(security.SESSION_COOKIE, ""), "session")
-    if found:
-        found[1].revoked = True
-        db.commit()
+    auth.logout(db, request.cookies.get(security.SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     security.clear_login_cookies(response)
     return response

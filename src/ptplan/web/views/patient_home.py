@@ -1,75 +1,75 @@
-"""Patient: today's exercises (steps, dose, hold/rest timer), logging a session, own progress charts."""
+"""Patient: today's exercises (steps, dose, hold/rest timer), logging a session, own progress charts.
+
+Everything shown comes from the effective plan (the therapist's edits applied)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
-from pydantic import ValidationError
 
-from ptplan.api.deps import SessionDep
-from ptplan.api.routers import records as record_routes
-from ptplan.api.schemas import SessionIn
-from ptplan.core.kb.loader import default_kb
+from ptplan.clinic import inputs, read_models, sessions
+from ptplan.core import plan_edits
+from ptplan.errors import InputError
+from ptplan.http.deps import SessionDep
 from ptplan.web import charts, records
 from ptplan.web.base import checked_form, page
 
 router = APIRouter()
 RPE = tuple(range(11))  # how hard it felt, 0-10 (the core's ``rpe``)
+FORM_NAMES = {"date": "performed_on", "notes": "note", "exercises": "done"}  # problem path -> form field
 
 
-def _me(request: Request, db):
-    p = page(request, db, login=True, roles=("patient",))
-    return p, p.actor.patient(p.actor.user.patient_id)
+def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False):
+    patient, current = read_models.my_plan(p.actor)
+    kb = p.actor.knowledge()
+    return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
+                    row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
+                    figure=lambda exercise_id: illustration(kb, exercise_id))
 
 
-def _home(p, db, patient, values: dict, errors: dict, status: int = 200, saved: bool = False):
-    row, plan = records.current_plan(db, patient.id)
-    return p.render("me.html", status=status, patient=patient, plan=plan, row=row, values=values, errors=errors,
-                    saved=saved, rpe_scale=RPE, figure=illustration)
+def illustration(kb, exercise_id: str) -> Markup | None:
+    """The drawing of an exercise, when the knowledge base has one for it."""
+    from ptplan.render.figures import illustration_svg
 
-
-def illustration(exercise_id: str) -> Markup | None:
-    """The outputs module's drawing of an exercise, when that module and a drawing for it exist."""
     try:
-        figures = importlib.import_module("ptplan.render.figures")
-        return Markup(figures.illustration_svg(default_kb(), exercise_id, animated=True))
-    except (ImportError, AttributeError, KeyError):
+        return Markup(illustration_svg(kb, exercise_id, animated=True))
+    except KeyError:
         return None
 
 
 @router.get("/me")
 def today(request: Request, db: SessionDep):
-    p, patient = _me(request, db)
-    return _home(p, db, patient, {"performed_on": dt.date.today().isoformat(), "done": None}, {},
+    p = page(request, db, login=True, roles=("patient",))
+    return _home(p, {"performed_on": dt.date.today().isoformat(), "done": None}, {},
                  saved=request.query_params.get("saved") == "1")
 
 
 @router.post("/me/sessions")
 async def log_session(request: Request, db: SessionDep):
-    p, patient = _me(request, db)
+    p = page(request, db, login=True, roles=("patient",))
     form = await checked_form(request, p)
     values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "pain_before", "pain_after", "rpe", "note")}
     values["done"] = form.getlist("done")
     errors: dict[str, list[str]] = {}
     numbers = {key: _pain(values[key], key, errors, p) for key in ("pain_before", "pain_after", "rpe")}
-    row, plan = records.current_plan(db, patient.id)
-    in_plan = {ex["id"] for c in (plan or {}).get("program", {}).get("components", []) for ex in c.get("exercises", [])}
-    body = None
+    current = read_models.current_plan(p.actor, p.actor.user.patient_id)
+    in_plan = plan_edits.exercise_ids(current.plan) if current else set()
     try:
-        body = SessionIn(date=values["performed_on"] or dt.date.today().isoformat(),
-                         exercises=[{"id": e} for e in values["done"] if e in in_plan], notes=values["note"] or None,
-                         plan_id=row.id if row else None, **numbers)
-    except ValidationError as exc:
-        for e in exc.errors():
-            key = {"date": "performed_on", "notes": "note", "exercises": "done"}.get(str(e["loc"][0]), "")
-            errors.setdefault(key, []).append(p._("error.bad_value"))
+        body = inputs.parse(inputs.SessionIn, {
+            "date": values["performed_on"] or dt.date.today().isoformat(), "notes": values["note"] or None,
+            "exercises": [{"id": e} for e in values["done"] if e in in_plan], "plan_id": current.row.id if current else None,
+            **numbers})
+        if not errors:
+            sessions.log_session(p.actor, p.actor.user.patient_id, {**body.model_dump(mode="json", exclude={"date"}),
+                                                                     "date": body.date})
+    except InputError as err:
+        for pr in err.problems:
+            errors.setdefault(FORM_NAMES.get(pr.path.split(".")[0], ""), []).append(p._("error.bad_value"))
     if errors:
-        return _home(p, db, patient, values, errors, status=422)
-    record_routes.create_session(patient.id, body, p.actor)
+        return _home(p, values, errors, status=422)
     return RedirectResponse("/me/progress?saved=1", status_code=303)
 
 
@@ -88,8 +88,8 @@ def _pain(raw: str, key: str, errors: dict, p) -> float | None:
 
 @router.get("/me/progress")
 def progress(request: Request, db: SessionDep):
-    p, patient = _me(request, db)
-    chart_list = records.charts(db, patient.id, p._, with_measures=False)
-    return p.render("progress.html", patient=patient, saved=request.query_params.get("saved") == "1",
-                    charts=[(c, charts.svg(c, p._("chart.empty"))) for c in chart_list],
-                    sessions=list(reversed(records.sessions(db, patient.id)))[:20])
+    p = page(request, db, login=True, roles=("patient",))
+    data = read_models.my_progress(p.actor)
+    chart_list = records.charts(data.pop("outcomes"), p._, p.actor.knowledge(), with_measures=False)
+    return p.render("progress.html", saved=request.query_params.get("saved") == "1",
+                    charts=[(c, charts.svg(c, p._("chart.empty"))) for c in chart_list], **data)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from ptplan.api import engine_bridge
 from ptplan.core import services
-from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError
+from ptplan.http.deps import kb_of
 from ptplan.web import forms
 from ptplan.web.base import page
 
@@ -18,15 +17,15 @@ BEHAVIOUR = ("worse_sitting", "worse_standing", "worse_walking", "worse_bending"
              "morning_stiffness_back", "night_pain", "numbness", "knee_swelling")
 
 
-def _fields() -> dict:
-    return {"red_flags": forms.red_flag_groups(default_kb(), self_check_only=True), "sites": SITES,
+def _fields(kb) -> dict:
+    return {"red_flags": forms.red_flag_groups(kb, self_check_only=True), "sites": SITES,
             "onset": forms.OPTIONS["onset_order"], "behaviour": BEHAVIOUR, "helps": forms.OPTIONS["helps"]}
 
 
 @router.get("/self-check")
 def self_check_form(request: Request):
     p = page(request)
-    return p.render("self_check.html", values={}, errors={}, **_fields())
+    return p.render("self_check.html", values={}, errors={}, **_fields(kb_of(request)))
 
 
 def answers_from(form) -> dict:
@@ -40,12 +39,12 @@ def answers_from(form) -> dict:
     answers["helps"] = [h for h in form.getlist("helps") if h in forms.OPTIONS["helps"]]
     age = str(form.get("age") or "").strip()
     if age:
-        answers["age"] = int(age) if age.isdigit() else age
+        answers["age"] = int(age) if age.isascii() and age.isdigit() and len(age) < 4 else age
     return answers
 
 
-def run_self_check(answers: dict, lang: str) -> dict:
-    return services.self_check(answers, lang=lang)
+def run_self_check(answers: dict, lang: str, kb=None) -> dict:
+    return services.self_check(answers, lang=lang, kb=kb)
 
 
 @router.post("/self-check")
@@ -54,11 +53,11 @@ async def self_check_result(request: Request):
     form = await request.form()
     answers = answers_from(form)
     try:
-        result = run_self_check(answers, p.lang)
+        result = run_self_check(answers, p.lang, kb_of(request))
     except InputError as err:
         errors = {pr.path.replace("demographics.", ""): [pr.message_ja if p.lang == "ja" and pr.message_ja
                                                            else pr.message] for pr in err.problems}
-        return p.render("self_check.html", status=422, values=form, errors=errors, **_fields())
+        return p.render("self_check.html", status=422, values=form, errors=errors, **_fields(kb_of(request)))
     return p.render("self_check_result.html", result=result, triage=result.get("triage") or {})
 
 
@@ -70,7 +69,7 @@ async def self_check_triage(request: Request):
     triage = None
     if answers:
         try:
-            triage = engine_bridge.plan_from_data({"red_flags": answers}, lang=p.lang).get("triage")
+            triage = services.plan_from_data({"red_flags": answers}, lang=p.lang).get("triage")
         except InputError:
             triage = None
     return p.render("_triage.html", triage=triage, public=True)

@@ -1,7 +1,10 @@
-"""Uploaded clips: content sniffing, streaming to the data dir, and the in-process analysis worker.
+"""Movement clips attached to an assessment: upload (therapists), status and result, and the
+in-process analysis worker.
 
-One background thread analyses clips one at a time (each takes seconds of CPU), with its own
-database session. The clip is deleted afterwards unless the clinic keeps clips.
+The upload is checked (size, and type by its first bytes, not the client's content type) and streamed
+to the data dir. One background thread analyses clips one at a time (each takes seconds of CPU), with
+its own database session. The clip is deleted afterwards unless the clinic keeps clips. Reads follow
+the other patient records: staff of the clinic, or the patient themselves.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
+from ptplan.clinic.access import Actor, use_case
 from ptplan.errors import Problem, PtplanError
-from ptplan.store.models import Clinic, VideoAnalysis, utcnow
+from ptplan.store import repositories as repo
+from ptplan.store.models import Assessment, Clinic, VideoAnalysis, utcnow
 
-log = logging.getLogger("ptplan.api.videos")
+log = logging.getLogger("ptplan.clinic.videos")
 CHUNK = 1024 * 1024
 INSTALL_HINT = "video analysis is not installed on this server; install ptplan[video]"
 
@@ -88,10 +93,7 @@ def _plain(obj):
 def run_analysis(path: str, task: str) -> dict:
     try:
         from ptplan.video.analyze import analyze
-    except ImportError as exc:
-        raise PtplanError.single("file", f"{INSTALL_HINT} ({exc.name or exc})", "video_unavailable",
-                                 "このサーバーには動画解析が入っていません。ptplan[video] をインストールしてください") from None
-    try:
+
         result = analyze(path, task)
     except ImportError as exc:
         raise PtplanError.single("file", f"{INSTALL_HINT} ({exc.name or exc})", "video_unavailable",
@@ -152,3 +154,45 @@ class VideoJobs:
             row.status = "failed"
             row.error = [Problem("file", "the clip could not be analysed (internal error; it has been logged)",
                                  "analysis_failed", "動画を解析できませんでした（内部エラー。記録済み）").as_dict()]
+
+
+def _name(filename: str | None) -> str:
+    # Only shown back to the user; path parts and control characters are dropped.
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:255] or "clip"
+
+
+@use_case
+def upload(actor: Actor, assessment_id: int, src: BinaryIO, filename: str | None, task: str, folder: Path,
+           max_bytes: int) -> VideoAnalysis:
+    """Store the clip and a queued analysis row; the caller submits the row id to :class:`VideoJobs`.
+    The clip file is removed again when the row cannot be stored."""
+    actor.require("therapist")
+    assessment = actor.record(Assessment, assessment_id, "assessment_id")
+    path, size = store_upload(src, folder, max_bytes)
+    try:
+        row = repo.add_record(actor.db, VideoAnalysis, actor.patient(assessment.patient_id), actor.user.id,
+                              assessment_id=assessment.id, task=task, status="queued", filename=_name(filename),
+                              size_bytes=size, clip_path=str(path))
+        actor.audit("create", "video", row.id, row.patient_id, detail=f"{task}, {size} bytes")
+        actor.db.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return row
+
+
+@use_case
+def list_videos(actor: Actor, assessment_id: int, limit: int, offset: int):
+    assessment = actor.record(Assessment, assessment_id, "assessment_id")
+    stmt = repo.records_query(VideoAnalysis, assessment.patient_id).where(VideoAnalysis.assessment_id == assessment.id)
+    rows, total = repo.page(actor.db, stmt, limit, offset)
+    actor.audit("list", "video", None, assessment.patient_id, detail=f"assessment {assessment.id}: {len(rows)} of {total}")
+    return list(rows), total
+
+
+@use_case
+def get_video(actor: Actor, video_id: int) -> VideoAnalysis:
+    row = actor.record(VideoAnalysis, video_id, "video_id")
+    actor.audit("read", "video", row.id, row.patient_id, detail=row.status)
+    return row

@@ -1,4 +1,4 @@
-"""Cookies, CSRF and login throttling.
+"""Session cookies and CSRF, shared by the JSON API and the web pages.
 
 Web sessions use an opaque HttpOnly cookie; the matching CSRF token is an HMAC of the session token
 under the server secret (signed double-submit): the browser gets it in a readable cookie and must
@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
-import time
-from collections import deque
 
 from fastapi import Response
 
@@ -46,35 +43,3 @@ def set_login_cookies(response: Response, settings: Settings, session_token: str
 def clear_login_cookies(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
-
-
-class LoginThrottle:
-    """Counts failed logins per (username, client address) in a sliding window, in process memory."""
-
-    def __init__(self, max_failures: int, window_seconds: int) -> None:
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds until another try is allowed (0 = allowed now)."""
-        with self._lock:
-            times = self._recent((username.lower(), ip))
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(times[0] + self.window - time.monotonic()) + 1)
-
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._recent((username.lower(), ip)).append(time.monotonic())
-
-    def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= time.monotonic() - self.window:
-            times.popleft()
-        return times

@@ -8,16 +8,16 @@ the same 1- and 2-character pieces (function ptplan_name_grams). See ptplan.stor
 A later SQLite batch migration that recreates the patients table drops these triggers with it and must
 create them again (tests/store/test_name_search.py fails if it does not).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,14 @@
+"""The audit log of patient-data access, for the admins of the clinic."""
+
+from __future__ import annotations
+
+from ptplan.clinic.access import Actor, use_case
+from ptplan.store import repositories as repo
+
+
+@use_case
+def list_events(actor: Actor, patient_id: int | None, limit: int, offset: int):
+    """A page of the clinic's events, newest first (only one patient's when ``patient_id`` is given)."""
+    actor.require("admin")
+    rows, total = repo.page(actor.db, repo.audit_query(actor.clinic_id, patient_id), limit, offset)
+    return list(rows), total

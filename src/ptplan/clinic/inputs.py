@@ -1,0 +1,75 @@
+"""The inputs of the use cases, checked the same way whichever adapter they come from (the API's
+request bodies are these models; the web pages validate their forms with them too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from ptplan.core.plan_edits import storable_text as plain_text
+from ptplan.core.sessions import ExerciseDone
+from ptplan.errors import InputError, Problem, message_ja
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text)]
+Note = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
+Role = Literal["admin", "therapist", "patient"]
+Lang = Literal["ja", "en"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserIn(_In):
+    username: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
+    # the length rule (8 or more) is the store's, with its own bilingual message
+    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)]
+    role: Role
+    display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] = ""
+    patient_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
+
+
+class UserPatch(_In):
+    display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] | None = None
+    password: Annotated[str, Field(min_length=8, max_length=1000), AfterValidator(plain_text)] | None = None
+    active: bool | None = None
+
+
+class PatientIn(_In):
+    name: Name
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    note: Note | None = None
+
+
+class PatientPatch(_In):
+    name: Name | None = None
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    sex: Literal["female", "male", "other"] | None = None
+    note: Note | None = None
+
+
+class SessionIn(_In):
+    """A session as ``ptplan.core.sessions.SessionLog`` records it, optionally linked to a plan."""
+
+    date: dt.date = Field(description="day of the session")
+    exercises: Annotated[list[ExerciseDone], Field(max_length=60)] = Field(
+        default_factory=list, description="exercises done (ids from the plan, with sets/reps/hold if recorded)")
+    pain_before: Annotated[float, Field(ge=0, le=10)] | None = None
+    pain_after: Annotated[float, Field(ge=0, le=10)] | None = None
+    rpe: Annotated[float, Field(ge=0, le=10, description="rating of perceived exertion 0-10")] | None = None
+    notes: Annotated[str, Field(max_length=2000), AfterValidator(plain_text)] | None = None
+    plan_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
+
+
+
+def parse(model: type[BaseModel], data: dict) -> BaseModel:
+    """``data`` as ``model``, or one InputError (422) with a bilingual problem per field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([Problem(".".join(str(p) for p in e["loc"]), "unknown field" if e["type"] == "extra_forbidden"
+                                  else e["msg"], e["type"], message_ja(e["type"], e.get("ctx"))) for e in exc.errors()],
+                         status=422) from None

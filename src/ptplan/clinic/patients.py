@@ -1,0 +1,53 @@
+"""Patients of the actor's clinic: list and search, create, read, update, timeline."""
+
+from __future__ import annotations
+
+from ptplan.clinic.access import STAFF, Actor, use_case
+from ptplan.store import repositories as repo
+from ptplan.store.models import Patient
+
+FIELDS = ("name", "birth_year", "sex", "note")
+
+
+@use_case
+def list_patients(actor: Actor, q: str | None, limit: int, offset: int) -> tuple[list[Patient], int]:
+    actor.require(*STAFF)
+    rows, total = repo.list_patients(actor.db, actor.clinic_id, q, limit, offset)
+    actor.audit("list", "patient", detail=f"q={q!r} returned {len(rows)} of {total}")
+    return list(rows), total
+
+
+@use_case
+def create_patient(actor: Actor, fields: dict) -> Patient:
+    """A new patient record; admins and therapists of the clinic may add one."""
+    actor.require(*STAFF)
+    patient = repo.create_patient(actor.db, actor.clinic_id, **{k: fields.get(k) for k in FIELDS})
+    actor.audit("create", "patient", patient.id, patient.id)
+    return patient
+
+
+@use_case
+def get_patient(actor: Actor, patient_id: int) -> Patient:
+    patient = actor.patient(patient_id)
+    actor.audit("read", "patient", patient.id, patient.id)
+    return patient
+
+
+@use_case
+def update_patient(actor: Actor, patient_id: int, changes: dict) -> Patient:
+    """Set the given fields (a name cannot be cleared)."""
+    actor.require(*STAFF)
+    patient = actor.patient(patient_id)
+    for key, value in changes.items():
+        if key in FIELDS and not (key == "name" and value is None):
+            setattr(patient, key, value)
+    actor.audit("update", "patient", patient.id, patient.id, detail=",".join(sorted(changes)))
+    return patient
+
+
+@use_case
+def timeline(actor: Actor, patient_id: int, limit: int) -> list[dict]:
+    patient = actor.patient(patient_id)
+    events = repo.timeline(actor.db, patient.id, limit)
+    actor.audit("read", "timeline", patient.id, patient.id)
+    return events

@@ -1,0 +1,66 @@
+"""Users: admins manage the logins of their own clinic (a patient login is linked to a patient record)."""
+
+from __future__ import annotations
+
+from ptplan.clinic.access import Actor, use_case
+from ptplan.store import auth as pw
+from ptplan.store import repositories as repo
+from ptplan.store.models import Clinic, User
+
+
+@use_case
+def list_users(actor: Actor, limit: int, offset: int) -> tuple[list[User], int]:
+    actor.require("admin")
+    rows, total = repo.list_users(actor.db, actor.clinic_id, limit, offset)
+    return list(rows), total
+
+
+@use_case
+def create_user(actor: Actor, username: str, password: str, role: str, display_name: str = "",
+                patient_id: int | None = None) -> User:
+    """A login in the admin's clinic. A taken username is a 409; a patient of another clinic is a 404."""
+    actor.require("admin")
+    if patient_id is not None:
+        actor.patient(patient_id)
+    user = repo.create_user(actor.db, actor.db.get(Clinic, actor.clinic_id), username, password, role, display_name,
+                            patient_id)
+    actor.audit("create", "user", user.id, patient_id, detail=f"{user.username} ({user.role})")
+    return user
+
+
+@use_case
+def get_user(actor: Actor, user_id: int) -> User:
+    actor.require("admin")
+    return repo.get_user(actor.db, actor.clinic_id, user_id)
+
+
+@use_case
+def update_user(actor: Actor, user_id: int, changes: dict) -> User:
+    """``changes``: display_name, active, password (hashed here)."""
+    actor.require("admin")
+    user = repo.get_user(actor.db, actor.clinic_id, user_id)
+    if changes.get("display_name") is not None:
+        user.display_name = changes["display_name"]
+    if changes.get("active") is not None:
+        user.active = changes["active"]
+    if changes.get("password") is not None:
+        user.password_hash = pw.hash_password(changes["password"])
+    actor.audit("update", "user", user.id, user.patient_id, detail=",".join(sorted(changes)))
+    return user
+
+
+def clinic_overview(actor: Actor) -> dict:
+    """What the admin page shows: the clinic, its users, its patients (for linking a login) and counts."""
+    actor.require("admin")
+    db, cid = actor.db, actor.clinic_id
+    users, total = repo.list_users(db, cid, 200, 0)
+    return {"clinic": db.get(Clinic, cid), "users": users, "patients": db.scalars(repo.patients_query(cid).limit(500)).all(),
+            "counts": {"users": total, **repo.clinic_counts(db, cid)}}
+
+
+@use_case
+def admin_page(actor: Actor) -> dict:
+    """The admin page's read model; it lists every patient name of the clinic, so it is audited."""
+    data = clinic_overview(actor)
+    actor.audit("list", "patient", detail=f"admin page: {len(data['patients'])} patients")
+    return data

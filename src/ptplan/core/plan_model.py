@@ -1,0 +1,276 @@
+"""The plan contract as types: pydantic models of the plan JSON that :func:`ptplan.core.plan.build_plan`
+makes (and of the effective plan, with a therapist's edits applied).
+
+They are the one description of the plan: ``ptplan schema plan`` prints their JSON Schema, the API
+documents and checks its plan answers with them, docs/CONTRACTS.md's plan section is generated from
+them (:func:`contract_markdown`), and the tests validate every golden plan against them, so a key the
+engine adds, drops or renames fails a test until the model says so. Unknown keys are refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ptplan.core.kb.schema import Family, Lens, Status, Urgency
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Refs = Annotated[list[Id], Field(description="reference ids of kb/references.yaml")]
+TriageLevel = Literal["emergency", "urgent", "routine", "none"]
+Confidence = Literal["high", "moderate", "low"]
+LensState = Literal["supported", "insufficient_data", "no_problem_found"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Bilingual(_Part):
+    ja: str
+    en: str
+
+
+class _Explained(_Part):
+    why: str = Field(description="why the item is there, in the plan's language")
+    why_i18n: Bilingual = Field(description="the same in both languages")
+
+
+class Flag(_Part):
+    id: Id
+    suspected: str
+    urgency: Urgency
+    action: str
+    refs: Refs
+    because: list[str] = Field(description="the answers that raised it")
+
+
+class ToAsk(_Part):
+    id: Id
+    question: str = Field(description="the patient's wording")
+    clinician: str = Field(description="the clinician's wording")
+
+
+class YellowFlag(_Part):
+    id: Id
+    name: str
+    effect: str
+    refs: Refs
+    review_weeks: int | None
+
+
+class Triage(_Part):
+    level: TriageLevel
+    exercise_allowed: bool = Field(description="false: no program, refer (program.components is [])")
+    flags: list[Flag] = Field(description="red flags that hold, most urgent first")
+    referral: str | None = Field(description="the action of the most urgent flag")
+    policy: str
+    to_ask: list[ToAsk] = Field(description="red-flag questions not answered yet")
+    yellow_flags: list[YellowFlag]
+
+
+class Finding(_Part):
+    id: Id
+    name: str
+    lens: str
+    source: str = Field(description="test:<id>, rule:<id> or the fact that yields it")
+    value: dict[str, Any] | None = Field(description="the case facts it was read from")
+    threshold: str | None
+    refs: Refs
+    status: Status
+
+
+class Hypothesis(_Explained):
+    id: Id
+    name: str
+    lens: str
+    status: Literal["supported", "insufficient_data"]
+    confidence: Confidence
+    score: int
+    for_: list[Id] = Field(alias="for", description="finding ids for it")
+    against: list[Id]
+    rules: list[Id]
+    description: str
+    explanation: str
+    refs: Refs
+    discriminating_tests: list[Id] = Field(description="tests not done that would decide it")
+
+
+class KneeBack(_Part):
+    pattern: Literal["knee_to_back", "back_to_knee", "concurrent", "none", "insufficient_data"]
+    hypothesis: Id | None
+    confidence: Confidence | None
+
+
+class Dose(_Part):
+    sets: int | None = None
+    reps: int | None = None
+    hold_s: int | None = None
+    rest_s: int | None = None
+    duration_min: int | None = None
+    sessions_per_week: int
+    per_side: bool = False
+    refs: Refs
+    adjusted_by: list[Id] = Field(description="dose adjustments of the KB that changed it")
+
+
+class Edited(_Part):
+    op: Literal["swap", "add", "dose"]
+    replaces: Id | None = None
+    reason: str | None
+
+
+class ExerciseItem(_Explained):
+    id: Id
+    name: str
+    family: Family
+    level: int
+    dose: Dose
+    addresses: list[Id] = Field(description="present findings / supported hypotheses it answers")
+    refs: Refs
+    steps: list[str]
+    feel: str
+    stop_if: str
+    regression: Id | None
+    progression: Id | None
+    cautions: list[str]
+    added_by_therapist: bool = Field(False, description="effective plan only: swapped in or added by an edit")
+    edited: Edited | None = Field(None, description="effective plan only: the edit that made or changed it")
+
+
+class Component(_Explained):
+    id: Id
+    name: str
+    lens: Lens
+    family: Family
+    families: list[Family]
+    priority: int = Field(description="1 = first")
+    kb_priority: int
+    hypotheses: list[Id] = Field(description="supported hypotheses or yellow flags that called it")
+    refs: Refs
+    exercises: list[ExerciseItem]
+
+
+class Phase(_Part):
+    id: Id
+    name: str
+    weeks: str
+    weeks_from: int
+    weeks_to: int
+    goals: str
+    progress_when: str
+    refs: Refs
+    status: Status
+
+
+class Day(_Part):
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    exercises: list[Id]
+
+
+class Schedule(_Part):
+    sessions_per_week: int
+    max_exercises_per_day: int | None = None
+    days: list[Day]
+
+
+class Program(_Part):
+    components: list[Component] = Field(description="in priority order; [] when triage forbids exercise")
+    phases: list[Phase]
+    schedule: Schedule
+    note: str | None = Field(description="why there is no program, when there is none")
+
+
+class Advice(_Explained):
+    id: Id
+    category: str
+    title: str
+    text: str
+    evidence: str | None
+    refs: Refs
+
+
+class FollowUp(_Part):
+    review_weeks: int | None = Field(description="weeks to the review; null when referred")
+    measures: list[Id]
+    see_doctor_when: list[str]
+
+
+class Reference(_Part):
+    id: Id
+    citation: str
+    doi: str | None
+    url: str | None
+    status: Status
+
+
+class Plan(_Part):
+    """One plan, texts in ``lang``; deterministic for a case and a knowledge-base version."""
+
+    kb_version: str
+    lang: Literal["ja", "en"]
+    case_id: str | None
+    disclaimer: str
+    triage: Triage
+    findings: list[Finding]
+    hypotheses: list[Hypothesis]
+    lenses: dict[Literal["core", "mobility", "movement"], LensState]
+    knee_back: KneeBack
+    program: Program
+    advice: list[Advice]
+    follow_up: FollowUp
+    references: list[Reference] = Field(description="every reference the plan cites, once, by id")
+    mode: Literal["self_check"] | None = Field(None, description="self-check plans only")
+
+
+def validate_plan(plan: dict) -> Plan:
+    """The plan dict as a :class:`Plan` (pydantic ValidationError naming the key when it breaks the contract)."""
+    return Plan.model_validate(plan)
+
+
+def schema_json() -> str:
+    """The JSON Schema of a plan (``ptplan schema plan``)."""
+    return json.dumps(Plan.model_json_schema(by_alias=True), ensure_ascii=False, indent=2) + "\n"
+
+
+def contract_markdown() -> str:
+    """The plan section of docs/CONTRACTS.md: one line per object, its keys with their types."""
+    schema = Plan.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    lines = ["## Plan JSON (generated from `ptplan.core.plan_model`; do not edit by hand)", "",
+             "`ptplan schema plan` prints the full JSON Schema. `?` marks a key that may be null or absent.", ""]
+    for name, body in [("Plan", schema), *sorted(defs.items())]:
+        if "properties" not in body:
+            continue
+        required = set(body.get("required", []))
+        keys = ", ".join(f"`{k}{'' if k in required and not _nullable(v) else '?'}`: {_type(v)}"
+                         for k, v in body["properties"].items())
+        lines.append(f"- **{name}** — {keys}")
+    lines += ["", "Texts are plain strings in the plan's `lang`; each explained item also carries `why_i18n` (ja and en). "
+              "`program.components` is `[]` whenever `triage.exercise_allowed` is false. `added_by_therapist` and "
+              "`edited` appear only in the effective plan (docs/server.md, \"Plan edits\").", END_MARK, ""]
+    return "\n".join(lines) + "\n"
+
+
+END_MARK = "<!-- end of the generated plan section -->"
+
+
+def _nullable(prop: dict) -> bool:
+    return any(p.get("type") == "null" for p in prop.get("anyOf", []))
+
+
+def _type(prop: dict) -> str:
+    if "$ref" in prop:
+        return prop["$ref"].rsplit("/", 1)[1]
+    if "anyOf" in prop:
+        return " \\| ".join(_type(p) for p in prop["anyOf"] if p.get("type") != "null")
+    if "enum" in prop:  # sorted: typing caches equal Literals, so the order of an enum can depend on import order
+        return " \\| ".join(f'"{v}"' for v in sorted(prop["enum"]))
+    if "const" in prop:
+        return f'"{prop["const"]}"'
+    if prop.get("type") == "array":
+        return f"[{_type(prop.get('items', {}))}]"
+    if prop.get("type") == "object" and "propertyNames" in prop:
+        return f"{{{_type(prop['propertyNames'])}: {_type(prop.get('additionalProperties', {}))}}}"
+    return prop.get("type", "any")
