@@ -38,6 +38,17 @@ def _movement(kb):
                                                      max_size=3, unique=True)) for t in chosen}))
 
 
+#: case fields the safety rules read (pregnancy by week, surgery and its date, temperature, diagnosis)
+_SAFETY_FIELDS = {
+    "pregnancy": st.fixed_dictionaries({}, optional={"weeks": st.integers(0, 42), "pelvic_girdle_pain": st.booleans()}),
+    "surgeries": st.lists(st.fixed_dictionaries({"type": st.sampled_from(
+        ["lumbar_fusion", "discectomy", "knee_replacement", "hip_replacement"])}, optional={
+        "date": st.sampled_from(["2026-10-01", "2025-01-15", "2020-06"])}), max_size=2),
+    "assessed_on": st.just("2026-11-02"),
+    "vitals": st.fixed_dictionaries({"temperature_c": st.sampled_from([36.4, 37.4, 37.5, 38.6])}),
+}
+
+
 def case_data(kb, red_flag_yes_weight: int = 1):
     answers = st.sampled_from(["no"] * 6 + ["unknown"] * 2 + ["yes"] * red_flag_yes_weight)
     symptoms = st.fixed_dictionaries({}, optional={
@@ -55,15 +66,21 @@ def case_data(kb, red_flag_yes_weight: int = 1):
         "pain": st.lists(st.sampled_from(get_args(PainSiteName)), min_size=1, max_size=3, unique=True).map(
             lambda sites: [{"site": s} for s in sites]),
         "history": st.fixed_dictionaries({"onset_order": st.sampled_from(get_args(OnsetOrder)),
-                                          "onset_gap_weeks": st.none() | st.integers(0, 60)}),
+                                          "onset_gap_weeks": st.none() | st.integers(0, 60)}, optional={
+            "back_diagnosis": st.sampled_from(["none", "spinal_stenosis", "disc_herniation"]),
+            "back_duration_weeks": st.integers(0, 800), "onset_speed": st.sampled_from(["sudden", "gradual", "unknown"]),
+            "knee_injury_recent": st.booleans()}),
         "symptoms": symptoms,
         "red_flags": st.dictionaries(st.sampled_from(sorted(kb.red_flag_questions)), answers, max_size=8),
         "conditions": st.lists(st.sampled_from(sorted(kb.conditions)), max_size=3, unique=True),
         "tests": _tests(kb),
         "movement": _movement(kb),
         "activity": st.fixed_dictionaries({"level": st.sampled_from(["sedentary", "light", "moderate", "active"]),
-                                           "can_get_to_floor": BOOL}),
-    })
+                                           "can_get_to_floor": BOOL}, optional={
+            "pool_access": BOOL,
+            "home_equipment": st.lists(st.sampled_from(["band", "ball", "foam_roller", "dumbbell", "pressure_biofeedback"]),
+                                       max_size=2, unique=True)}),
+    }, optional=_SAFETY_FIELDS)
 
 
 def cases(kb, red_flag_yes_weight: int = 1):

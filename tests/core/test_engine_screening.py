@@ -53,3 +53,54 @@ def test_it_adds_graded_activity_and_an_earlier_review_for_yellow_flags(fkb):
     assert plan["follow_up"]["review_weeks"] == 2
     assert any(h["id"] == "h_psychosocial_barriers" for h in plan["hypotheses"])
     assert make_plan(c, "en", fkb)["follow_up"]["review_weeks"] == 4
+
+
+CLEAR = {"saddle_numbness": "no", "fever": "no", "hot_swollen_knee": "no"}  # the fixture KB's essential questions
+
+
+def test_it_reports_incomplete_never_none_while_an_essential_question_is_unknown(fkb):
+    for answers in ({}, {**CLEAR, "saddle_numbness": "unknown"}, {"fever": "no"}):
+        plan = make_plan(case(red_flags=answers, pain=[{"site": "low_back"}]), "en", fkb)
+        t = plan["triage"]
+        assert t["level"] == "incomplete" and t["exercise_allowed"] is False, answers
+        assert plan["program"]["status"] == "provisional" and t["headline"].startswith("Safety check not complete")
+    plan = make_plan(case(red_flags=CLEAR, pain=[{"site": "low_back"}]), "en", fkb)
+    assert plan["triage"]["level"] == "none" and plan["program"]["status"] == "issued"
+
+
+def test_it_asks_the_knee_questions_only_when_the_knee_hurts(fkb):
+    back = make_plan(case(red_flags={"saddle_numbness": "no", "fever": "no"}, pain=[{"site": "low_back"}]), "en", fkb)
+    assert back["triage"]["level"] == "none" and back["triage"]["regions"] == ["general", "spine"]
+    knee = make_plan(case(red_flags={"fever": "no"}, pain=[{"site": "knee"}]), "en", fkb)
+    assert [q["id"] for q in knee["triage"]["to_ask"] if q["essential"]] == ["hot_swollen_knee"]
+    assert knee["triage"]["regions"] == ["general", "knee"]
+
+
+def test_it_puts_the_essential_questions_first_with_both_wordings(fkb):
+    to_ask = make_plan(case(pain=[{"site": "low_back"}]), "ja", fkb)["triage"]["to_ask"]
+    flags = [q["essential"] for q in to_ask]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+    assert all(q["question"] and q["clinician"] for q in to_ask)
+
+
+def test_it_lets_a_red_flag_win_over_an_incomplete_screen(fkb):
+    plan = make_plan(case(red_flags={"major_trauma": "yes"}, pain=[{"site": "low_back"}]), "en", fkb)
+    assert plan["triage"]["level"] == "emergency" and plan["program"]["status"] == "withheld"
+    assert plan["triage"]["action"] == plan["triage"]["flags"][0]["action"]
+    assert plan["triage"]["essential_unanswered"] == 2
+
+
+def test_it_keeps_a_routine_referral_incomplete_until_the_screen_is_done(fkb):
+    data = load_case_file(FIXTURE_CASES / "inflammatory_routine.yaml", fkb).model_dump(exclude_none=True)
+    data["red_flags"] = {k: v for k, v in data["red_flags"].items() if k != "saddle_numbness"}
+    plan = make_plan(case(**data), "en", fkb)
+    assert plan["triage"]["level"] == "incomplete" and [f["id"] for f in plan["triage"]["flags"]] == [
+        "inflammatory_back_pain"]
+
+
+def test_it_names_the_evidence_of_each_flag(fkb):
+    plan = make_plan(case(red_flags={**CLEAR, "saddle_numbness": "yes", "fever": "yes"}, pain=[{"site": "low_back"}]),
+                     "ja", fkb)
+    evidence = {f["id"]: f["evidence"] for f in plan["triage"]["flags"]}
+    assert evidence == {"cauda_equina": ["サドル麻痺"], "infection": ["発熱"]}
+    assert plan["triage"]["action"] == "運動はせず、今すぐ救急外来へ。"

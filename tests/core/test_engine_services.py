@@ -30,14 +30,25 @@ def test_it_names_the_field_of_bad_input(fkb):
     assert err.value.problems[0].path == "lang"
 
 
+ALL_ESSENTIAL_NO = {"saddle_numbness": "no", "fever": "no", "hot_swollen_knee": "no"}  # the fixture KB's
+
+
 def test_it_runs_the_self_check_to_a_self_care_plan(fkb):
-    plan = self_check({"red_flags": {"saddle_numbness": "no"}, "pain": ["low_back", "knee"], "onset_order": "knee_first",
+    plan = self_check({"red_flags": ALL_ESSENTIAL_NO, "pain": ["low_back", "knee"], "onset_order": "knee_first",
                        "symptoms": {"worse_stairs": True}, "helps": ["heat"], "age": 60}, "ja", fkb)
     assert plan["mode"] == "self_check" and plan["triage"]["level"] == "none"
     exercises = [e["id"] for c in plan["program"]["components"] for e in c["exercises"]]
     assert exercises and all(fkb.exercises[e].self_care for e in exercises)
     assert {"stretching", "strengthening"} <= {fkb.exercises[e].family for e in exercises}
     assert plan["follow_up"]["see_doctor_when"]
+
+
+def test_it_gives_no_self_care_plan_while_an_essential_question_is_unanswered(fkb):
+    answers = {"red_flags": {**ALL_ESSENTIAL_NO, "hot_swollen_knee": "unknown"}, "pain": ["knee"], "age": 60}
+    plan = self_check(answers, "ja", fkb)
+    assert plan["triage"]["level"] == "incomplete" and plan["program"]["status"] == "withheld"
+    assert plan["program"]["components"] == [] and plan["advice"] == []
+    assert [q["id"] for q in plan["triage"]["to_ask"] if q["essential"]] == ["hot_swollen_knee"]
 
 
 def test_it_sends_the_self_check_to_a_doctor_on_a_red_flag(fkb):

@@ -7,6 +7,7 @@ import pytest
 from ptplan.core import conditions
 from ptplan.core.facts import unknown_fact
 from ptplan.core.kb import loader
+from ptplan.core.kb_index import index_of
 
 FAMILY_MINIMUM = {"motor_control": 10, "pilates": 5, "mckenzie": 4, "strengthening": 9, "functional": 6}
 REQUIRED_IDS = {"drawing_in_supine": "motor_control", "quad_setting": "strengthening",
@@ -98,7 +99,12 @@ def test_it_keeps_floor_exercises_from_people_who_cannot_get_down(mine):
 
 
 def _blocked(ex, facts) -> bool:
-    return any(c.when.parsed.evaluate(facts) for c in ex.contraindications)
+    """Excluded by its own contraindications or by a contraindication rule (core/exclusions.py)."""
+    return any(c.fn(facts, None) for c in index_of(loader.default_kb()).exclusions[ex.id])
+
+
+def _cautioned(ex, facts) -> bool:
+    return any(c.fn(facts, None) for c in index_of(loader.default_kb()).cautions[ex.id])
 
 
 def test_it_blocks_extension_exercises_when_flexion_is_preferred(mine):
@@ -136,11 +142,16 @@ def test_it_blocks_deep_knee_loading_when_the_knee_is_swollen(mine):
         assert not _blocked(mine["quad_setting"], facts)
 
 
-def test_it_blocks_supine_and_prone_work_in_pregnancy(mine):
-    facts = {"condition.pregnancy": True}
-    lying = [eid for eid, ex in mine.items() if ex.position in ("supine", "prone")]
-    assert len(lying) > 15
-    assert all(_blocked(mine[eid], facts) for eid in lying)
+def test_it_blocks_prone_work_and_cautions_supine_work_in_pregnancy(mine):
+    prone = [eid for eid, ex in mine.items() if ex.position == "prone"]
+    supine = [eid for eid, ex in mine.items() if ex.position == "supine"]
+    assert len(prone) >= 5 and len(supine) > 10
+    for weeks in (8, 24, None):
+        facts = {"condition.pregnancy": True, "pregnancy.weeks": weeks}
+        assert all(_blocked(mine[eid], facts) for eid in prone)
+        # one rule by gestational week: lying on the back gets a caution from 16 weeks (or when unknown)
+        assert all(_cautioned(mine[eid], facts) is (weeks != 8) for eid in supine)
+    assert not _blocked(mine["drawing_in_supine"], {"condition.pregnancy": True, "pregnancy.weeks": 30})
 
 
 def test_it_blocks_weight_on_the_hands_with_wrist_pain(mine):

@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from ptplan.core.kb import loader
+from ptplan.core.kb_index import index_of
 
 MY_FILES = {f"exercises/{name}.yaml" for name in ("stretching", "mobility", "aerobic", "yoga", "balance")}
 MIN_PER_FAMILY = {"stretching": 10, "mobility": 8, "aerobic": 5, "yoga": 4, "balance": 5}
@@ -22,9 +23,16 @@ def mine(kb):
     return {eid: ex for eid, ex in kb.exercises.items() if kb.sources[("exercises", eid)] in MY_FILES}
 
 
+#: every piece of equipment recorded at home, so only clinical reasons exclude an exercise here
+AT_HOME = {f"activity.home_equipment.{e}": True for e in ("band", "ball", "foam_roller", "dumbbell",
+                                                           "pressure_biofeedback")} | {"activity.pool_access": True}
+
+
 def _fires(ex, facts: dict) -> list[str]:
-    """Reasons (en) of the contraindications that hold for these facts."""
-    return [c.reason.en for c in ex.contraindications if c.when.parsed.evaluate(facts)]
+    """Reasons (en) of the exclusions that hold for these facts: the exercise's own contraindications, the
+    contraindication rules on its position and loads, and equipment not at home (core/exclusions.py)."""
+    facts = AT_HOME | facts
+    return [c.reason.en for c in index_of(loader.default_kb()).exclusions[ex.id] if c.fn(facts, None)]
 
 
 def test_it_loads_every_file_of_part_b(kb):
@@ -123,11 +131,13 @@ def test_it_keeps_floor_exercises_away_from_people_who_cannot_get_down(mine):
             assert not _fires(ex, {"activity.can_get_to_floor": True}), eid
 
 
-def test_it_excludes_pool_walking_for_wounds_but_not_for_missing_pool(mine):
+def test_it_excludes_pool_walking_for_wounds_and_when_no_pool_is_recorded(mine):
     pool = mine["water_walking"]
     assert pool.position == "water" and "pool" in pool.equipment
     assert _fires(pool, {"condition.open_wound_or_skin_infection": True})
-    assert _fires(pool, {"activity.pool_access": False}) == []
+    assert _fires(pool, {}) == []
+    for no_pool in ({"activity.pool_access": False}, {"activity.pool_access": None}):  # never assumed
+        assert _fires(pool, no_pool) == ["No record that a pool is available (the therapist can add it for the clinic)"]
 
 
 def test_it_keeps_a_balance_disorder_on_supported_versions(mine):

@@ -13,6 +13,7 @@ from ptplan.core import plan_edits as pe
 from ptplan.core.case import Case
 from ptplan.core.case_io import load_case_file
 from ptplan.core.kb.loader import default_kb
+from ptplan.core.plan_edits.ops import find
 from ptplan.core.services import make_plan
 from ptplan.errors import InputError
 
@@ -70,6 +71,34 @@ def test_it_refuses_a_swap_to_an_exercise_the_case_contraindicates(plan, kb):
     problem = err.value.problems[0]
     assert (problem.path, problem.code, err.value.status) == ("exercise_id", "contraindicated", 422)
     assert "この方には行えない運動です" in problem.message_ja
+
+
+def test_it_refuses_an_exercise_a_contraindication_rule_of_the_kb_excludes(plan, kb, case):
+    pregnant = case.model_copy(update={"pregnancy": Case.model_validate({"pregnancy": {"weeks": 24}}).pregnancy})
+    with pytest.raises(InputError) as err:  # ci_pregnancy_prone_abdominal (contraindications.yaml), not the exercise's own
+        pe.make_record(plan, [], pe.parse_edit({"op": "add", "path": "/program/components/0", "exercise_id": "front_plank",
+                                                "reason": "x"}), kb, pregnant)
+    assert err.value.problems[0].code == "contraindicated"
+
+
+def test_it_lets_the_therapist_add_an_exercise_whose_equipment_is_not_recorded_at_home(plan, kb, case):
+    assert case.activity.home_equipment == []  # the plan leaves clamshell_band out (no band recorded)...
+    assert "clamshell_band" not in pe.exercise_ids(plan)
+    record = pe.make_record(plan, [], pe.parse_edit({"op": "add", "path": "/program/components/0",  # ...the clinic has one
+                                                      "exercise_id": "clamshell_band", "reason": "in the clinic"}), kb, case)
+    assert record["exercise_id"] == "clamshell_band"
+
+
+def test_it_puts_the_cases_contraindication_cautions_on_an_added_exercise_and_renews_them_on_carry(plan, kb, case):
+    pregnant = case.model_copy(update={"pregnancy": Case.model_validate({"pregnancy": {"weeks": 24}}).pregnancy})
+    supine = "妊娠16週ごろから"  # ci_pregnancy_supine_caution, as the engine puts it on its own supine items
+    assert supine in " ".join(make_plan(pregnant, "ja", kb=kb)["program"]["components"][0]["exercises"][0]["cautions"])
+    edits = _edit(plan, [], kb, pregnant, op="add", path="/program/components/1", exercise_id="bridge")
+    added = find(pe.effective_plan(plan, edits, kb).plan, "c_movement_pattern", "bridge")
+    assert added is not None and supine in " ".join(added[0]["exercises"][added[1]]["cautions"])
+    carried, _dropped = pe.carry_forward(plan, edits, kb, case)  # re-assessed: no longer pregnant
+    again = find(pe.effective_plan(plan, carried, kb).plan, "c_movement_pattern", "bridge")
+    assert "cautions" not in carried[0] and supine not in " ".join(again[0]["exercises"][again[1]]["cautions"])
 
 
 @pytest.mark.parametrize(("data", "field"), [

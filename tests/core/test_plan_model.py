@@ -73,3 +73,18 @@ def test_it_keeps_the_contract_doc_generated_from_the_model():
         CONTRACTS.write_text(doc[:start] + section + doc[end:].lstrip("\n"), encoding="utf-8")
         doc = CONTRACTS.read_text(encoding="utf-8")
     assert section in doc, "docs/CONTRACTS.md is stale: run PTPLAN_UPDATE_CONTRACTS=1 pytest tests/core/test_plan_model.py"
+
+
+def test_it_validates_the_plan_of_every_clinical_vignette_against_the_model():
+    """The vignettes reach the screen's branches the golden plans do not (precautions, exclusions, every
+    triage level), so a key only those branches write still has to be in the contract."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "vignettes"))
+    from vignette_suite import KB, case_of, load_all
+
+    levels = set()
+    for v in load_all():
+        plan = services.make_plan(case_of(v), "en", kb=KB)
+        levels.add(validate_plan(plan).triage.level)
+    assert levels == {"emergency", "urgent", "incomplete", "routine", "none"}

@@ -75,7 +75,7 @@ def test_it_redraws_the_triage_banner_from_red_flag_answers(therapist):
     assert r.status_code == 200
     assert 'data-level="emergency"' in r.text
     r = therapist.post("/assess/triage", data={"red_flags.saddle_numbness": "no"}, headers={"X-CSRF-Token": _csrf(therapist)})
-    assert 'data-level="none"' in r.text
+    assert 'data-level="incomplete"' in r.text and 'data-level="none"' not in r.text  # one answer is not enough
 
 
 def test_it_records_plan_edits_and_shows_the_edited_plan(therapist, app):

@@ -146,7 +146,7 @@ class PlanOut(BaseModel):
         """From a :class:`ptplan.clinic.plans.PlanView`."""
         row = view.row
         return cls(id=row.id, patient_id=row.patient_id, assessment_id=row.assessment_id, kb_version=row.kb_version,
-                   lang=row.lang, plan=row.plan_json, edits=row.edits or [], effective=view.plan,
+                   lang=row.lang, plan=view.generated, edits=view.edits, effective=view.plan,
                    skipped_edits=view.effective.skipped, not_carried=view.not_carried, created_by=row.created_by,
                    created_at=row.created_at)
 

@@ -19,11 +19,14 @@ from ptplan.store.models import Assessment, MeasureResult, Plan, ReviewDecision,
 
 @dataclass
 class PlanView:
-    """A stored plan as every reader sees it: the row, the effective plan and the edits it could not apply."""
+    """A stored plan as its reader may see it: the row, the plan as generated, the edit records, the effective
+    plan and the edits it could not apply. Readers take the plans and edits from here, never from the row."""
 
     row: Plan
     effective: Effective
     not_carried: list[dict] = field(default_factory=list)
+    generated: dict = field(default_factory=dict)
+    edits: list[dict] = field(default_factory=list)
 
     @property
     def plan(self) -> dict:
@@ -33,7 +36,18 @@ class PlanView:
 def view(actor: Actor, row: Plan) -> PlanView:
     eff = plan_edits.effective_plan(row.plan_json, row.edits, actor.knowledge())
     dropped = [d for e in row.edits or [] if isinstance(e, dict) for d in e.get("not_carried") or []]
-    return PlanView(row, eff, dropped)
+    seen = PlanView(row, eff, dropped, row.plan_json, list(row.edits or []))
+    return for_patient(seen) if actor.user.role == "patient" else seen
+
+
+def for_patient(seen: PlanView) -> PlanView:
+    """A patient never receives a program that is not issued (provisional while the safety screen is incomplete,
+    or withheld): both plans become :func:`ptplan.core.services.patient_view`, and the edit records, which name
+    and carry exercises, are left out. An issued plan is seen as the therapist sees it."""
+    if services.program_issued(seen.plan):
+        return seen
+    return PlanView(seen.row, Effective(services.patient_view(seen.plan), seen.effective.applied), [],
+                    services.patient_view(seen.generated), [])
 
 
 def case_of(actor: Actor, row: Plan) -> Case | None:

@@ -79,7 +79,8 @@ def load_demo(db: Session, today: dt.date | None = None) -> bool:
 
 def _history(db: Session, patient, plan, user_id: int, start: dt.date, rng: random.Random) -> None:
     """Weekly pain ratings falling from about 6 to 3, ODI at start and end, sessions on three days a week."""
-    ids = [ex["id"] for comp in plan.plan_json.get("program", {}).get("components", []) for ex in comp.get("exercises", [])]
+    program = services.patient_view(plan.plan_json)["program"]  # no sessions of a program the patient never got
+    ids = [ex["id"] for comp in program.get("components", []) for ex in comp.get("exercises", [])]
     for week in range(WEEKS + 1):
         nrs = max(0.0, round(6 - 0.5 * week + rng.uniform(-0.5, 0.5)))
         day = start + dt.timedelta(weeks=week)

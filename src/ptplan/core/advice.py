@@ -1,4 +1,5 @@
-"""Self-care advice chosen from the KB by ``when`` / ``not_when`` (e.g. no heat on a warm, swollen knee).
+"""Self-care advice chosen from the KB by ``when`` / ``not_when`` (e.g. no heat on a warm, swollen knee) and
+never when a contraindication rule excludes what it asks of the body (``loads``; core/exclusions.py).
 
 Advice texts may use ``{placeholders}``: ``weight_kg``, ``bmi``, any key of the entry's ``numbers``,
 and, when ``numbers`` holds ``loss_fraction`` and ``load_ratio``, the knee-load arithmetic
@@ -13,6 +14,7 @@ from typing import Any
 
 from ptplan.core import explain
 from ptplan.core.conditions import NormLookup
+from ptplan.core.exclusions import advice_blocked
 from ptplan.core.i18n import Text
 from ptplan.core.kb_index import index_of
 
@@ -34,6 +36,8 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
         if self_care_only and not a.self_care:
             continue
         if (when is not None and not when(facts, norms)) or (not_when is not None and not_when(facts, norms)):
+            continue
+        if advice_blocked(kb, a.id, facts, norms):
             continue
         text = fill_numbers(a.text, _numbers(a, facts)) if "{" in a.text.ja or "{" in a.text.en else a.text
         if text is None:

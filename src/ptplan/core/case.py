@@ -2,6 +2,9 @@
 
 Every field is optional except what safety needs. Red-flag questions are tri-state
 (``yes`` / ``no`` / ``unknown``) and an unanswered question is ``unknown``, never ``no``.
+Nothing is assumed: equipment at home, pool access, a walking aid or living alone are only what
+the case records. A case carries its ``schema_version``; older stored cases are upgraded on load
+by :mod:`ptplan.core.case_upgrade` (a pure function), so what was stored keeps working.
 Units are part of field names (``_cm``, ``_kg``, ``_weeks``) or declared per test in the knowledge
 base (degrees, seconds, counts, mmHg). Structural checks live here; checks that need the
 knowledge base (test ids, value ranges per test, red-flag ids) live in :mod:`ptplan.core.case_io`.
@@ -10,19 +13,29 @@ knowledge base (test ids, value ranges per test, red-flag ids) live in :mod:`ptp
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Answer = Literal["yes", "no", "unknown"]
 Side = Literal["left", "right", "both"]
 Sex = Literal["female", "male", "other"]
-PainSiteName = Literal["low_back", "knee", "buttock", "thigh", "leg", "foot", "thoracic"]
+PainSiteName = Literal["low_back", "knee", "buttock", "thigh", "leg", "foot", "thoracic", "neck"]
+OnsetSpeed = Literal["sudden", "gradual", "unknown"]
+Level3 = Literal["low", "moderate", "high"]
+SurgeryType = Literal["lumbar_decompression", "lumbar_fusion", "discectomy", "spine_other", "knee_replacement",
+                      "hip_replacement", "knee_other", "other"]
+WalkingAid = Literal["none", "cane", "crutches", "walker", "rollator", "wheelchair"]
+#: equipment a home program may need; none of it is assumed to be at home unless the case says so
+HomeEquipment = Literal["band", "ball", "foam_roller", "dumbbell", "pressure_biofeedback"]
+Aggravating = Literal["sitting", "standing", "walking", "stairs", "bending", "lifting", "carrying", "twisting",
+                      "extension", "rising_from_chair", "rising_from_floor", "kneeling", "squatting", "turning_in_bed",
+                      "lying", "coughing_sneezing", "driving", "housework", "sport"]
 OnsetOrder = Literal["knee_first", "back_first", "together", "unknown"]
 MovementTask = Literal["squat", "forward_bend", "gait", "single_leg_stance"]
 ActivityLevel = Literal["sedentary", "light", "moderate", "active"]
 Occupation = Literal["desk", "standing", "manual", "driving", "homemaker", "retired", "student", "other"]
-Irritability = Literal["low", "moderate", "high"]
+Irritability = Level3
 
 
 class _Model(BaseModel):
@@ -34,12 +47,15 @@ class Demographics(_Model):
     sex: Sex | None = None
     height_cm: float | None = Field(None, ge=100, le=230, description="centimetres")
     weight_kg: float | None = Field(None, ge=25, le=300, description="kilograms")
+    bmi_recorded: float | None = Field(None, ge=12, le=70, description=(
+        "kg/m², when height and weight were not measured (e.g. from the referral letter)"))
 
     @property
     def bmi(self) -> float | None:
+        """Measured height and weight win over a recorded BMI."""
         if self.height_cm and self.weight_kg:
             return round(self.weight_kg / (self.height_cm / 100) ** 2, 1)
-        return None
+        return self.bmi_recorded
 
 
 class PainSite(_Model):
@@ -62,6 +78,12 @@ class History(_Model):
                             "other", "unknown"] = "unknown"
     knee_diagnosis: Literal["none", "osteoarthritis", "meniscus", "ligament", "patellofemoral",
                             "other", "unknown"] = "unknown"
+    back_onset_age: int | None = Field(None, ge=0, le=110, description=(
+        "years of age when the back pain first began; when omitted the engine uses age minus duration"))
+    onset_speed: OnsetSpeed = Field("unknown", description="did the pain begin suddenly or gradually")
+    weight_change_kg: float | None = Field(None, ge=-60, le=60, description="kg gained (+) or lost (−) recently")
+    weight_change_months: float | None = Field(None, ge=0, le=60, description="months over which the weight changed")
+    falls_last_year: int | None = Field(None, ge=0, le=100, description="falls in the last 12 months")
 
 
 class Symptoms(_Model):
@@ -87,6 +109,8 @@ class Symptoms(_Model):
     knee_warmth: bool | None = None
     knee_giving_way: bool | None = None
     knee_locking: bool | None = None
+    eased_by_rest: bool | None = Field(None, description="false = the pain is not eased by rest (ASAS item)")
+    aggravating: list[Aggravating] = Field(default_factory=list, description="activities that make it worse")
     directional_preference: Literal["flexion", "extension", "none", "unknown"] = "unknown"
     irritability: Irritability | None = Field(None, description="how easily symptoms flare and how long they take to settle")
     helps: list[Literal["heat", "cold", "rest", "movement", "walking", "lying", "sitting"]] = Field(default_factory=list)
@@ -94,27 +118,37 @@ class Symptoms(_Model):
 
 class TestResult(_Model):
     """One physical test. Use ``value`` for a single measurement, ``left``/``right`` for sided tests,
-    ``positive`` for a plain positive/negative result, ``observations`` for checklist tests."""
+    ``positive`` for a plain positive/negative result, ``observations`` for checklist tests.
+
+    An explicitly empty ``observations`` list means "observed, no faults" (a normal result); a test
+    that is absent from the case was not done. ``side`` says which side a positive result or the
+    observations were on. Which fields a given test accepts is checked against the knowledge base.
+    """
 
     value: float | None = None
     left: float | None = None
     right: float | None = None
     positive: bool | None = None
     observations: list[str] = Field(default_factory=list)
+    side: Side | None = Field(None, description="side of a positive result or of the observations")
+    reproduces_radicular_pain: bool | None = Field(None, description=(
+        "the test brought on the patient's familiar radiating leg pain (neural SLR / Lasègue)"))
     note: str | None = Field(None, max_length=2000)
 
     @model_validator(mode="after")
     def _something_recorded(self) -> TestResult:
         if (self.value is None and self.left is None and self.right is None and self.positive is None
-                and not self.observations):
+                and "observations" not in self.model_fields_set and self.reproduces_radicular_pain is None):
             raise ValueError("record at least one of value, left, right, positive or observations")
         return self
 
 
 class Movement(_Model):
-    """A movement task observed by eye or measured from video."""
+    """A movement task observed by eye or measured from video; an empty ``observations`` list is
+    "observed, no faults"."""
 
     observations: list[str] = Field(default_factory=list, description="observation ids from the knowledge base")
+    side: Side | None = Field(None, description="side the observations were seen on")
     measures: dict[str, float] = Field(default_factory=dict, description="video measures, e.g. step_time_asymmetry")
     source: Literal["observation", "video"] = "observation"
 
@@ -125,12 +159,52 @@ class Activity(_Model):
     sitting_hours_per_day: float | None = Field(None, ge=0, le=24, description="hours")
     exercise_days_per_week: int | None = Field(None, ge=0, le=7)
     can_get_to_floor: bool | None = Field(None, description="can get down to and up from the floor")
-    pool_access: bool | None = None
+    pool_access: bool | None = Field(None, description="has a pool to use (never assumed)")
+    home_equipment: list[HomeEquipment] = Field(default_factory=list, description=(
+        "equipment the patient has at home; anything not listed is not assumed"))
+    walking_aid: WalkingAid | None = None
+    lives_alone: bool | None = None
+
+
+class Vitals(_Model):
+    temperature_c: float | None = Field(None, ge=33, le=43, description="measured body temperature, °C")
+
+
+class Pregnancy(_Model):
+    weeks: int | None = Field(None, ge=0, le=42, description="gestational weeks; omit when not known")
+    pelvic_girdle_pain: bool | None = None
+
+
+class Surgery(_Model):
+    type: SurgeryType
+    side: Side | None = None
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="YYYY-MM-DD or YYYY-MM")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            _check_date(v if len(v) == 10 else v + "-01")
+        return v
+
+
+class ClinicalImpression(_Model):
+    """The clinician's own judgement where no questionnaire was taken."""
+
+    fear_avoidance: Level3 | None = Field(None, description="fear-avoidance beliefs judged at interview (no FABQ)")
+
+
+def _check_date(v: str) -> None:
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        raise ValueError("not a real calendar date") from None
 
 
 class Case(_Model):
     """A complete assessment. Only ``red_flags`` matters for safety; its unanswered keys are ``unknown``."""
 
+    schema_version: Literal[2] = Field(2, description="case format version; older cases are upgraded on load")
     id: str | None = Field(None, max_length=100)
     title: str | None = Field(None, max_length=200)
     lang: Literal["ja", "en"] = "ja"
@@ -141,6 +215,10 @@ class Case(_Model):
     symptoms: Symptoms = Field(default_factory=Symptoms)
     red_flags: dict[str, Answer] = Field(default_factory=dict, description="red-flag question id -> yes/no/unknown")
     conditions: list[str] = Field(default_factory=list, description="medical condition ids from the knowledge base")
+    vitals: Vitals = Field(default_factory=Vitals)
+    pregnancy: Pregnancy | None = Field(None, description="present when the person is pregnant")
+    surgeries: list[Surgery] = Field(default_factory=list, max_length=20)
+    clinical_impression: ClinicalImpression = Field(default_factory=ClinicalImpression)
     questionnaires: dict[str, list[float | None]] = Field(
         default_factory=dict, description="measure name -> item answers in order; null = unanswered")
     tests: dict[str, TestResult] = Field(default_factory=dict, description="test id -> result")
@@ -149,14 +227,18 @@ class Case(_Model):
     goals: list[str] = Field(default_factory=list, max_length=10)
     notes: str | None = Field(None, max_length=5000)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        from ptplan.core.case_upgrade import upgrade
+
+        return upgrade(data) if isinstance(data, dict) else data
+
     @field_validator("assessed_on")
     @classmethod
     def _real_date(cls, v: str | None) -> str | None:
         if v is not None:
-            try:
-                date.fromisoformat(v)
-            except ValueError:
-                raise ValueError("not a real calendar date") from None
+            _check_date(v)
         return v
 
     def answer(self, question_id: str) -> Answer:

@@ -162,6 +162,10 @@ def check_against_kb(case: Case, kb) -> list[Problem]:
     return problems
 
 
+KIND_WORDS = {"angle": ("an angle", "角度"), "seconds": ("a time", "時間"), "count": ("a count", "回数"),
+              "pressure": ("a pressure", "圧"), "score": ("a score", "点数"), "length": ("a length", "長さ")}
+
+
 def _check_test(tid: str, result, kb) -> list[Problem]:
     test = kb.tests.get(tid)
     if test is None:
@@ -171,7 +175,7 @@ def _check_test(tid: str, result, kb) -> list[Problem]:
         return [Problem(f"tests.{tid}", f"unknown test name{hint}", "unknown_test", "未知の検査名です")]
     rec = test.record
     en, ja = UNIT_WORDS[rec.unit]
-    out = []
+    out = _check_result_kind(tid, result, rec)
     for side in ("value", "left", "right"):
         v = getattr(result, side)
         if v is None:
@@ -191,6 +195,37 @@ def _check_test(tid: str, result, kb) -> list[Problem]:
         if obs not in rec.choices:
             out.append(Problem(f"tests.{tid}.observations[{i}]", f"unknown observation '{obs}'; expected one of "
                                + ", ".join(rec.choices), "unknown_id", "未知の観察項目です"))
+    return out
+
+
+def _check_result_kind(tid: str, result, rec) -> list[Problem]:
+    """A field the test does not record is refused, never silently ignored (e.g. ``positive`` on an angle)."""
+    out = []
+    base = f"tests.{tid}"
+    if rec.kind in KIND_WORDS:
+        what_en, what_ja = KIND_WORDS[rec.kind]
+        unit_en, unit_ja = UNIT_WORDS[rec.unit]
+        where_en = "left and right" if rec.sided else "value"
+        where_ja = "left と right" if rec.sided else "value"
+        for name in ("positive", "observations"):
+            if name in result.model_fields_set:
+                out.append(Problem(f"{base}.{name}", f"this test records {what_en} in {unit_en}, not {name}; "
+                                   f"give {where_en} in {unit_en}", "wrong_kind",
+                                   f"この検査は{what_ja}（{unit_ja}）で記録します。{name} ではなく {where_ja} に"
+                                   f"{unit_ja}で入力してください"))
+    elif rec.kind == "positive" and "observations" in result.model_fields_set:
+        out.append(Problem(f"{base}.observations", "this test records positive (true/false), not observations",
+                           "wrong_kind", "この検査は陽性/陰性（positive: true/false）で記録します"))
+    elif rec.kind == "checklist" and result.positive is not None:
+        out.append(Problem(f"{base}.positive", "this test records observations (a list, [] = observed, no faults), "
+                           f"not positive; expected any of {', '.join(rec.choices)}", "wrong_kind",
+                           "この検査は観察項目のリストで記録します（異常なしは []）"))
+    if result.reproduces_radicular_pain is not None and not rec.symptom_reproduction:
+        out.append(Problem(f"{base}.reproduces_radicular_pain", "this test does not record symptom reproduction",
+                           "wrong_kind", "この検査では症状の再現を記録しません"))
+    if result.side is not None and rec.kind not in ("positive", "checklist") and not rec.symptom_reproduction:
+        out.append(Problem(f"{base}.side", "this test records each side as left/right; side is for positive or "
+                           "observed results", "wrong_kind", "この検査は left/right で左右を記録します"))
     return out
 
 

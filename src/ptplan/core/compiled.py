@@ -36,6 +36,9 @@ def compile_condition(cond: conditions.Condition) -> Fn:
     if cond.kind == "not":
         inner = fns[0]
         return lambda f, n: not inner(f, n)
+    if cond.kind == "at_least":
+        need = cond.count
+        return lambda f, n: sum(1 for fn in fns if fn(f, n)) >= need
     if cond.kind == "all":
         def all_of(f, n):
             for fn in fns:  # noqa: SIM110 - an explicit loop avoids a generator per call

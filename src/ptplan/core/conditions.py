@@ -14,7 +14,8 @@ Leaves:
 - ``finding: ID`` - true when the finding is present.
 - ``fact: PATH`` with exactly one operator: ``eq ne lt le gt ge in is known below_norm above_norm``.
   A missing fact makes every operator false except ``known: false``.
-Combinators: ``all: [...]``, ``any: [...]``, ``not: {...}``.
+Combinators: ``all: [...]``, ``any: [...]``, ``not: {...}``, and ``{at_least: N, of: [...]}`` for
+criteria sets such as "4 of the 5 ASAS items".
 
 Facts are a flat mapping built from a case by :mod:`ptplan.core.facts`.
 """
@@ -76,14 +77,17 @@ def _compare(op: str, a: float, b: float) -> bool:
 
 @dataclass(frozen=True)
 class Node:
-    kind: str  # all | any | not
+    kind: str  # all | any | not | at_least
     children: tuple[Condition, ...]
+    count: int = 0  # at_least: how many children must hold
 
     def evaluate(self, facts: Mapping[str, Any], norms: NormLookup | None = None) -> bool:
         if self.kind == "all":
             return all(c.evaluate(facts, norms) for c in self.children)
         if self.kind == "any":
             return any(c.evaluate(facts, norms) for c in self.children)
+        if self.kind == "at_least":
+            return sum(1 for c in self.children if c.evaluate(facts, norms)) >= self.count
         return not self.children[0].evaluate(facts, norms)
 
 
@@ -103,6 +107,13 @@ def parse(data: Any, where: str = "when") -> Condition:
             return Node(combinator, tuple(parse(c, f"{where}.{combinator}[{i}]") for i, c in enumerate(items)))
     if keys == {"not"}:
         return Node("not", (parse(data["not"], f"{where}.not"),))
+    if keys == {"at_least", "of"}:
+        items, n = data["of"], data["at_least"]
+        if not isinstance(items, list) or not items:
+            raise ConditionSyntaxError(f"{where}.of: expected a non-empty list")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(items):
+            raise ConditionSyntaxError(f"{where}.at_least: expected a whole number from 1 to {len(items)}")
+        return Node("at_least", tuple(parse(c, f"{where}.of[{i}]") for i, c in enumerate(items)), n)
     if keys == {"finding"}:
         if not isinstance(data["finding"], str):
             raise ConditionSyntaxError(f"{where}.finding: expected a finding id")
@@ -119,7 +130,7 @@ def parse(data: Any, where: str = "when") -> Condition:
         if op == "in" and not isinstance(value, list):
             raise ConditionSyntaxError(f"{where}.in: expected a list")
         return Leaf(str(data["fact"]), op, value)
-    raise ConditionSyntaxError(f"{where}: expected one of all/any/not/finding/fact, got {sorted(keys)}")
+    raise ConditionSyntaxError(f"{where}: expected one of all/any/not/at_least/finding/fact, got {sorted(keys)}")
 
 
 def leaves(cond: Condition) -> Iterator[Leaf]:

@@ -116,3 +116,63 @@ def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[s
         ja = f"{ja}{INSUFFICIENT.ja}未実施：{tests_ja}"
         en = f"{en} {INSUFFICIENT.en} Not done: {tests_en}".strip()
     return text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)
+
+
+# --- triage: one headline per level, the same in every adapter (CLI, web, handout, self-check, FHIR) ---
+TRIAGE_HEADLINE = {
+    "emergency": Text(ja="緊急：運動はせず、今すぐ救急外来を受診してください",
+                      en="Emergency: do not exercise; go to an emergency department now"),
+    "urgent": Text(ja="至急：運動はせず、早めに医師の診察を受けてください",
+                   en="Urgent: do not exercise; see a doctor soon"),
+    "incomplete": Text(ja="安全確認が未完了です：下の質問に答えるまで、運動は始めません",
+                       en="Safety check not complete: no exercise until the questions below are answered"),
+    "routine": Text(ja="通常の受診をおすすめします（運動は続けられます）",
+                    en="A routine doctor's appointment is advised (exercise can continue)"),
+    "none": Text(ja="必要な安全確認の質問に答えてもらい、危険な兆候は見つかりませんでした",
+                 en="All essential safety questions are answered and no warning signs were found"),
+}
+INCOMPLETE_ACTION = Text(
+    ja="運動を始める前に、下の質問に「はい」か「いいえ」で答えてください。わからないときは、担当の理学療法士か医師に相談してください。",
+    en="Before starting any exercise, answer the questions below with yes or no. If you are not sure, ask your "
+       "physiotherapist or doctor.")
+INCOMPLETE_CLINICIAN = Text(
+    ja="必須の安全確認項目が未確認です。確認が済むまで、患者向けの資料（ハンドアウト・患者ページ・セルフチェック）には"
+       "運動プログラムを出しません。下のプログラムは暫定です。",
+    en="Essential red-flag questions are unanswered. Until they are, nothing patient-facing (handout, patient page, "
+       "self-check) shows an exercise program; the program below is provisional.")
+PROVISIONAL_NOTE = Text(
+    ja="暫定プログラム（安全確認が未完了のため、患者さんにはまだ渡しません）",
+    en="Provisional program (the safety check is not complete, so it is not given to the patient yet)")
+WITHHELD_INCOMPLETE = Text(
+    ja="安全確認の質問にすべて答えると、自宅でできる運動が表示されます。",
+    en="Once every safety question is answered, exercises you can do at home will be shown.")
+
+#: how red-flag evidence that is not a question answer is named (path -> (ja, en) with {v} for the value)
+EVIDENCE_LABELS = {
+    "vitals.temperature_c": ("体温 {v}℃", "temperature {v} °C"), "age": ("{v}歳", "age {v}"),
+    "pain.max_nrs": ("痛みの強さ NRS {v}", "pain NRS {v}"),
+    "history.back_duration_weeks": ("腰痛の期間 {v}週", "back pain for {v} weeks"),
+    "history.back_onset_age": ("腰痛の発症年齢 {v}歳", "back pain began at age {v}"),
+    "history.onset_speed": {"sudden": ("急な発症", "sudden onset"), "gradual": ("緩やかな発症", "insidious onset")},
+    "history.onset_trigger": ("発症のきっかけ: {v}", "onset after: {v}"),
+    "history.knee_injury_recent": ("最近の膝のけが", "a recent knee injury"),
+    "symptoms.eases_with_movement": ("動くと楽になる", "eases with movement"),
+    "symptoms.eased_by_rest": ("安静で楽にならない", "not eased by rest"),
+    "symptoms.night_pain": ("夜間痛", "night pain"), "symptoms.knee_swelling": ("膝の腫れ", "knee swelling"),
+}
+
+
+def evidence_text(kb, path: str, value, lang: str) -> str | None:
+    """A red-flag rule's evidence in words: the question, finding or condition name, or a labelled value."""
+    head, _, rest = path.partition(".")
+    names = {"red_flag": kb.red_flag_questions, "finding": kb.findings, "condition": kb.conditions}
+    if head in names and rest in names[head]:
+        entry = names[head][rest]
+        return (entry.clinician if head == "red_flag" else entry.name).get(lang)
+    label = EVIDENCE_LABELS.get(path)
+    if isinstance(label, dict):
+        label = label.get(value)
+    if label is None:
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else value
+    return (label[0] if lang == "ja" else label[1]).format(v=shown)

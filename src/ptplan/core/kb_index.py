@@ -31,7 +31,10 @@ class KbIndex:
     finding_rules: tuple = ()
     adjustments: tuple = ()
     advice: tuple = ()  # (entry, when fn or None, not_when fn or None)
-    contraindicated: dict[str, tuple] = None  # exercise id -> (fn, ...)
+    contraindicated: dict[str, tuple] = None  # exercise id -> (fn, ...): every exclusion (core/exclusions.py)
+    exclusions: dict[str, tuple] = None  # exercise id -> (exclusions.Check, ...)
+    cautions: dict[str, tuple] = None  # exercise id -> (exclusions.Check, ...) added as cautions
+    advice_exclusions: dict[str, tuple] = None  # advice id -> (exclusions.Check, ...)
     doses: dict[str, dict] = None  # exercise id -> default dose as a plain dict (copied before changing)
     dose_sets: dict[str, dict] = None  # adjustment id -> the dose values it sets
 
@@ -46,6 +49,9 @@ def index_of(kb) -> KbIndex:
 
 
 def _build(kb) -> KbIndex:
+    from ptplan.core.exclusions import build_checks
+
+    exclusions, cautions, advice_exclusions = build_checks(kb)
     used = frozenset(leaf.path[len("red_flag."):] for flag in kb.red_flags.values()
                      for leaf in conditions.leaves(flag.when.parsed) if leaf.path.startswith("red_flag."))
     hyps = kb.kind("hypotheses")
@@ -70,7 +76,8 @@ def _build(kb) -> KbIndex:
         adjustments=tuple((a, fn(a.when.parsed)) for a in kb.kind("adjustments").values()),
         advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
                      for a in kb.advice.values()),
-        contraindicated={eid: tuple(fn(c.when.parsed) for c in ex.contraindications) for eid, ex in kb.exercises.items()},
+        contraindicated={eid: tuple(c.fn for c in checks) for eid, checks in exclusions.items()},
+        exclusions=exclusions, cautions=cautions, advice_exclusions=advice_exclusions,
         doses={eid: ex.dose.model_dump(exclude_none=True) for eid, ex in kb.exercises.items()},
         dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
     )

@@ -11,12 +11,13 @@ from typing import Any
 from ptplan.core import explain, prescription, reasoning
 from ptplan.core.advice import select_advice
 from ptplan.core.case import Case
+from ptplan.core.exclusions import excluded
 from ptplan.core.facts import build_facts
 from ptplan.core.findings import derive_findings, done_tests
 from ptplan.core.i18n import Text
 from ptplan.core.measures import score_questionnaires
 from ptplan.core.norms import lookup_for
-from ptplan.core.screening import screen
+from ptplan.core.screening import evidence, screen
 
 #: engine convention (SPEC §1: "reassess every few weeks"); a yellow flag's review_weeks shortens it.
 DEFAULT_REVIEW_WEEKS = 4
@@ -43,38 +44,52 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
     supported = [r.id for r in results if r.status == "supported"]
     # Only hypotheses of moderate or high confidence shape the program; low ones are reported.
     drivers = [r.id for r in results if r.status == "supported" and r.confidence != "low"]
-    comps, advice = [], []
-    if s.exercise_allowed:
+    # A provisional program is for the therapist only: the self-check (patient-facing) gets none.
+    status = "withheld" if self_care_only and s.program_status == "provisional" else s.program_status
+    comps, advice, ctx = [], [], None
+    if status != "withheld":
         ctx = prescription.make_context(kb, facts, norms, set(found) | set(supported), self_care_only)
         comps = prescription.build_program(kb, ctx, drivers, s.yellow)
         advice = select_advice(kb, facts, norms, self_care_only)
     plan = {
         "kb_version": kb.version, "lang": lang, "case_id": case.id,
         "disclaimer": kb.meta.disclaimer.get(lang),
-        "triage": triage_json(kb, s, lang),
+        "triage": triage_json(kb, s, lang, facts, norms),
         "findings": [finding_json(kb, h, lang) for h in found.values()],
         "hypotheses": [hypothesis_json(kb, r, lang) for r in results],
         "lenses": reasoning.lens_status(kb, results),
         "knee_back": reasoning.knee_back_pattern(case, results),
-        "program": program_json(kb, comps, s, lang),
+        "program": program_json(kb, comps, s, lang, status, ctx),
         "advice": [advice_json(kb, a, lang) for a in advice],
-        "follow_up": follow_up_json(case, s, advice, lang, bool(found.get("high_fear_avoidance"))),
+        "follow_up": follow_up_json(case, s, advice, lang, bool(found.get("high_fear_avoidance")), status),
     }
     plan["references"] = references_json(kb, plan)
     return plan
 
 
-def triage_json(kb, s, lang: str) -> dict[str, Any]:
+def triage_json(kb, s, lang: str, facts: dict[str, Any], norms) -> dict[str, Any]:
+    """One headline and one action (the most urgent flag's; for ``incomplete``, answer the questions),
+    every flag with its evidence as reasons, and the unanswered questions, essential ones first."""
     questions = kb.red_flag_questions
-    flags = [{"id": f.id, "suspected": tx(f.suspected, lang), "urgency": f.urgency, "action": tx(f.action, lang),
-              "refs": list(f.refs), "because": s.because.get(f.id, [])} for f in s.flags]
-    flags.sort(key=lambda f: (-("none", "routine", "urgent", "emergency").index(f["urgency"]), f["id"]))
-    return {"level": s.level, "exercise_allowed": s.exercise_allowed, "flags": flags,
-            "referral": flags[0]["action"] if flags else None, "policy": tx(explain.POLICY, lang),
-            "to_ask": [{"id": q, "question": tx(questions[q].text, lang), "clinician": tx(questions[q].clinician, lang)}
-                       for q in s.to_ask],
+    flags = [flag_json(kb, f, s, lang, facts, norms) for f in s.flags]  # most urgent first
+    action = tx(explain.INCOMPLETE_ACTION, lang) if s.level == "incomplete" else (flags[0]["action"] if flags else None)
+    missing = set(s.essential_missing)
+    return {"level": s.level, "exercise_allowed": s.exercise_allowed, "program_status": s.program_status,
+            "headline": tx(explain.TRIAGE_HEADLINE[s.level], lang), "action": action,
+            "clinician_note": tx(explain.INCOMPLETE_CLINICIAN, lang) if s.level == "incomplete" else None,
+            "flags": flags, "referral": flags[0]["action"] if flags else None, "policy": tx(explain.POLICY, lang),
+            "regions": list(s.regions), "essential_unanswered": len(missing),
+            "to_ask": [{"id": q, "question": tx(questions[q].text, lang), "clinician": tx(questions[q].clinician, lang),
+                        "essential": q in missing} for q in s.to_ask],
             "yellow_flags": [{"id": y.id, "name": tx(y.name, lang), "effect": tx(y.effect, lang), "refs": list(y.refs),
                               "review_weeks": y.review_weeks} for y in s.yellow]}
+
+
+def flag_json(kb, f, s, lang: str, facts: dict[str, Any], norms) -> dict[str, Any]:
+    shown = [explain.evidence_text(kb, path, value, lang) for path, value in evidence(f.when.parsed, facts, norms)]
+    return {"id": f.id, "suspected": tx(f.suspected, lang), "urgency": f.urgency, "action": tx(f.action, lang),
+            "refs": list(f.refs), "because": s.because.get(f.id, []), "evidence": [t for t in shown if t],
+            "status": f.status}
 
 
 def finding_json(kb, h, lang: str) -> dict[str, Any]:
@@ -101,17 +116,44 @@ def _refs(*groups) -> list[str]:
     return out
 
 
-def program_json(kb, comps: list, s, lang: str) -> dict[str, Any]:
+def program_json(kb, comps: list, s, lang: str, status: str, ctx) -> dict[str, Any]:
+    """``status``: ``issued`` (for the patient), ``provisional`` (therapist only, until the essential
+    questions are answered) or ``withheld`` (no program: a red flag, or an incomplete self-check)."""
+    extra = {"status": status, "precautions": precautions_json(ctx, lang),
+             "exclusions": exclusions_json(kb, ctx, lang)}
     if not comps:
-        note = None if not s.exercise_allowed else tx(explain.NO_PROGRAM, lang)
-        return {"components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}, "note": note}
+        note = None
+        if status == "withheld" and s.level == "incomplete":
+            note = tx(explain.WITHHELD_INCOMPLETE, lang)
+        elif status != "withheld":
+            note = tx(explain.NO_PROGRAM, lang)
+        return {"components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}, "note": note,
+                **extra}
     phases = phase_track(kb, comps[0].component.lens)
     return {"components": [component_json(kb, c, i + 1, lang) for i, c in enumerate(comps)],
             "phases": [{"id": p.id, "name": tx(p.name, lang), "weeks": f"{p.weeks_from}-{p.weeks_to}",
                         "weeks_from": p.weeks_from, "weeks_to": p.weeks_to, "goals": tx(p.goals, lang),
                         "progress_when": tx(p.progress_when, lang), "refs": list(p.refs), "status": p.status}
                        for p in phases],
-            "schedule": prescription.schedule(comps), "note": None}
+            "schedule": prescription.schedule(comps),
+            "note": tx(explain.PROVISIONAL_NOTE, lang) if status == "provisional" else None, **extra}
+
+
+def precautions_json(ctx, lang: str) -> list[dict[str, Any]]:
+    """Program-level precautions of the adjustments that fired (e.g. follow the surgeon's protocol)."""
+    if ctx is None:
+        return []
+    return [{"id": a.id, "text": tx(a.program_note, lang), "refs": list(a.refs)} for a in ctx.adjustments
+            if a.program_note is not None]
+
+
+def exclusions_json(kb, ctx, lang: str) -> list[dict[str, Any]]:
+    """What the case rules out and why, grouped by reason (exercises and advice ids)."""
+    if ctx is None:
+        return []
+    return [{"id": g["id"], "reason": tx(g["reason"], lang), "refs": g["refs"], "exercises": g["exercises"],
+             "advice": g["advice"], "names": [tx(kb.exercises[e].name, lang) for e in g["exercises"]]
+             + [tx(kb.advice[a].title, lang) for a in g["advice"]]} for g in excluded(kb, ctx.facts, ctx.norms)]
 
 
 def phase_track(kb, lead_lens: str) -> list:
@@ -139,7 +181,7 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
             **why(text, lang), "addresses": ch.matched, "refs": _refs(ex.refs, ch.dose["refs"]),
             "steps": list(ex.steps.get(lang)), "feel": tx(ex.feel, lang), "stop_if": tx(ex.stop_if, lang),
             "regression": ex.regression, "progression": ex.progression,
-            "cautions": [c.get(lang) for c in ex.cautions]}
+            "cautions": [c.get(lang) for c in (*ch.cautions, *ex.cautions)]}
 
 
 def advice_json(kb, a, lang: str) -> dict[str, Any]:
@@ -153,18 +195,20 @@ def advice_json(kb, a, lang: str) -> dict[str, Any]:
             "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
 
 
-def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool) -> dict[str, Any]:
+def follow_up_json(case: Case, s, advice: list, lang: str, fear: bool, status: str) -> dict[str, Any]:
     measures = list(FOLLOW_UP_MEASURES) + (["koos12"] if case.has_pain("knee") else []) + (["fabq"] if fear else [])
     doctor = [tx(a.text, lang) for a in advice if a.entry.category == "see_doctor"] or [tx(explain.SEE_DOCTOR, lang)]
-    review = None if not s.exercise_allowed else (s.review_weeks or DEFAULT_REVIEW_WEEKS)
+    review = None if status == "withheld" else (s.review_weeks or DEFAULT_REVIEW_WEEKS)
     return {"review_weeks": review, "measures": measures, "see_doctor_when": doctor}
 
 
 def references_json(kb, plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every reference the plan cites, once, sorted by id."""
+    """Every reference the plan cites, once, sorted by id. Also run on stored plans (the effective plan), so a
+    plan made before ``program.precautions`` and ``exclusions`` existed is read without them."""
     t, program = plan["triage"], plan["program"]
     groups = [t["flags"], t["yellow_flags"], plan["findings"], plan["hypotheses"], plan["advice"], program["phases"],
-              program["components"], *(c["exercises"] for c in program["components"])]
+              program["components"], program.get("precautions", []), program.get("exclusions", []),
+              *(c["exercises"] for c in program["components"])]
     ids = {rid for group in groups for item in group for rid in item["refs"]}
     out = []
     for rid in sorted(ids):

@@ -14,11 +14,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ptplan.core.kb.schema import Family, Lens, Status, Urgency
+from ptplan.core.kb.schema import Family, Lens, ScreeningRegion, Status, Urgency
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Refs = Annotated[list[Id], Field(description="reference ids of kb/references.yaml")]
-TriageLevel = Literal["emergency", "urgent", "routine", "none"]
+TriageLevel = Literal["emergency", "urgent", "incomplete", "routine", "none"]
+ProgramStatus = Literal["issued", "provisional", "withheld"]
+#: "exercise" (an exercise's own contraindication), a contraindication rule id, or "equipment.<id>"
+ExclusionSource = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]
 Confidence = Literal["high", "moderate", "low"]
 LensState = Literal["supported", "insufficient_data", "no_problem_found"]
 
@@ -44,12 +47,15 @@ class Flag(_Part):
     action: str
     refs: Refs
     because: list[str] = Field(description="the answers that raised it")
+    evidence: list[str] = Field(description="what made it fire (answers, findings, values), as readable text")
+    status: Status = Field(description="whether the rule's criterion was checked against its source")
 
 
 class ToAsk(_Part):
     id: Id
     question: str = Field(description="the patient's wording")
     clinician: str = Field(description="the clinician's wording")
+    essential: bool = Field(description="triage stays incomplete until it is answered yes or no")
 
 
 class YellowFlag(_Part):
@@ -62,11 +68,18 @@ class YellowFlag(_Part):
 
 class Triage(_Part):
     level: TriageLevel
-    exercise_allowed: bool = Field(description="false: no program, refer (program.components is [])")
+    exercise_allowed: bool = Field(description="false: refer or ask first; the patient gets no program")
+    program_status: ProgramStatus = Field(description="the same as program.status (self-check: never provisional)")
+    headline: str = Field(description="what the screen found, in one sentence")
+    action: str | None = Field(description="the one thing to do: the most urgent flag's action, or for incomplete, "
+                                           "answer the essential questions first")
+    clinician_note: str | None = Field(description="for the therapist, when incomplete")
     flags: list[Flag] = Field(description="red flags that hold, most urgent first")
     referral: str | None = Field(description="the action of the most urgent flag")
     policy: str
-    to_ask: list[ToAsk] = Field(description="red-flag questions not answered yet")
+    regions: list[ScreeningRegion] = Field(description="red-flag regions screened (general always, then pain sites)")
+    essential_unanswered: int = Field(ge=0, description="essential questions of those regions not answered yet")
+    to_ask: list[ToAsk] = Field(description="red-flag questions not answered yet, essential ones first")
     yellow_flags: list[YellowFlag]
 
 
@@ -175,11 +188,30 @@ class Schedule(_Part):
     days: list[Day]
 
 
+class Precaution(_Part):
+    id: Id = Field(description="the adjustment that added it")
+    text: str
+    refs: Refs
+
+
+class Exclusion(_Part):
+    id: ExclusionSource
+    reason: str
+    refs: Refs
+    exercises: list[Id] = Field(description="exercise ids ruled out for this reason")
+    advice: list[Id] = Field(description="advice ids ruled out for this reason")
+    names: list[str] = Field(description="the exercises' names, then the advice titles")
+
+
 class Program(_Part):
-    components: list[Component] = Field(description="in priority order; [] when triage forbids exercise")
+    components: list[Component] = Field(description="in priority order; [] when withheld")
     phases: list[Phase]
     schedule: Schedule
-    note: str | None = Field(description="why there is no program, when there is none")
+    note: str | None = Field(description="why there is no program, or that it is provisional")
+    status: ProgramStatus = Field(description="issued (for the patient), provisional (therapist only, until the "
+                                              "essential questions are answered) or withheld (none built)")
+    precautions: list[Precaution] = Field(description="program-level precautions of the adjustments that fired")
+    exclusions: list[Exclusion] = Field(description="what the case rules out and why, grouped by reason")
 
 
 class Advice(_Explained):
@@ -248,7 +280,8 @@ def contract_markdown() -> str:
                          for k, v in body["properties"].items())
         lines.append(f"- **{name}** — {keys}")
     lines += ["", "Texts are plain strings in the plan's `lang`; each explained item also carries `why_i18n` (ja and en). "
-              "`program.components` is `[]` whenever `triage.exercise_allowed` is false. `added_by_therapist` and "
+              "`program.components` is `[]` whenever `program.status` is `withheld`; a `provisional` program (triage "
+              "`incomplete`, `exercise_allowed` false) is for the therapist only. `added_by_therapist` and "
               "`edited` appear only in the effective plan (docs/server.md, \"Plan edits\").", END_MARK, ""]
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,8 @@
 """Prescription: supported hypotheses → components → exercises → dose, schedule and phases.
 
 Safety rules enforced here, whatever the data say:
-- an exercise whose contraindication holds for the case is never chosen;
+- an exercise that :mod:`ptplan.core.exclusions` rules out for the case (its own contraindications, a
+  contraindication rule on its position or loads, equipment not recorded at home) is never chosen;
 - floor exercises are left out when the person cannot get down to the floor;
 - a program has at least two components and two exercise families, or it is empty (with a reason);
 - non-fallback components only take exercises that address a present finding, a supported hypothesis,
@@ -32,6 +33,7 @@ class Chosen:
     matched: list[str]  # present findings / supported hypotheses it addresses
     adjustments: list[Any]
     aimed: list[str] = field(default_factory=list)  # component targets it addresses (maybe untested)
+    cautions: list[Any] = field(default_factory=list)  # contraindication-rule cautions that hold (Text)
 
 
 @dataclass
@@ -66,15 +68,15 @@ def make_context(kb, facts, norms, present: set[str], self_care_only: bool = Fal
     return Context(facts, norms, present, fired, self_care_only, idx.contraindicated)
 
 
-def pick_components(kb, supported: list[str], yellow: list) -> list[ChosenComponent]:
+def pick_components(kb, supported: list[str], yellow: list, adjustments: list = ()) -> list[ChosenComponent]:
     chosen: dict[str, ChosenComponent] = {}
     for cid, comp in kb.kind("components").items():
         why = [h for h in supported if h in comp.hypotheses]
         if why and not comp.fallback:
             chosen[cid] = ChosenComponent(comp, why)
-    for y in yellow:
-        for cid in y.adds_components:
-            chosen.setdefault(cid, ChosenComponent(kb.kind("components")[cid], [])).reasons.append(y.id)
+    for entry in [*yellow, *adjustments]:  # yellow flags and prescription adjustments may add components
+        for cid in entry.adds_components:
+            chosen.setdefault(cid, ChosenComponent(kb.kind("components")[cid], [])).reasons.append(entry.id)
     return sorted(chosen.values(), key=lambda c: (c.component.priority, c.component.id))
 
 
@@ -113,7 +115,8 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
         dose = dose_for(ex, adj, idx)
         changed = [a for a in adj if a.id in dose["adjusted_by"]]
-        cc.exercises.append(Chosen(ex, dose, matched, changed, aimed))
+        warned = [c.reason for c in idx.cautions[ex.id] if c.fn(ctx.facts, ctx.norms)]
+        cc.exercises.append(Chosen(ex, dose, matched, changed, aimed, warned))
 
 
 def _spread_families(ranked: list, n: int) -> list:
@@ -152,7 +155,7 @@ def build_program(kb, ctx: Context, supported: list[str], yellow: list) -> list[
     """Components with exercises, best first; ``[]`` when two components and two families cannot be met."""
     used: set[str] = set()
     comps = []
-    for cc in pick_components(kb, supported, yellow):
+    for cc in pick_components(kb, supported, yellow, ctx.adjustments):
         if len(comps) < MAX_COMPONENTS and _filled(kb, cc, ctx, used):
             comps.append(cc)
     fallbacks = sorted((c for c in kb.kind("components").values() if c.fallback), key=lambda c: (c.priority, c.id))

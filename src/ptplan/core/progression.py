@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ptplan.core import dosing
+from ptplan.core.case_upgrade import question_ids
 from ptplan.core.i18n import Text
 from ptplan.core.measures import compare, score_questionnaires
 from ptplan.core.sessions import SessionLog, adherence, parse_sessions, plan_exercises
@@ -63,7 +64,8 @@ def compare_all(base: dict[str, dict], last: dict[str, dict], kb) -> dict[str, d
 
 
 def _red_flags(ids: Iterable[str], kb) -> tuple[list[str], list[dict]]:
-    ids = list(ids or ())
+    # a client may still send version-1 question ids (e.g. fever_or_unwell): read them as their successors
+    ids = [new for q in (ids or ()) for new in (question_ids(q) if isinstance(q, str) else (q,))]
     known = kb.red_flag_questions
     bad = [Problem(f"new_red_flags[{i}]", f"unknown red-flag question '{q}'", "unknown",
                    f"'{q}' というレッドフラッグの質問はありません")

@@ -48,6 +48,25 @@ def self_check(answers: dict, lang: str = "ja", kb=None) -> dict[str, Any]:
     return plan
 
 
+def screen_case(data: dict, lang: str = "ja", kb=None, self_check_answers: bool = False) -> dict[str, Any]:
+    """The triage of a case that is still being filled in (the live banner of the assessment form and the
+    self-check): the ``triage`` dict of the plan JSON. Parts that do not validate yet are left out rather
+    than failing, so the banner always shows what the answers so far mean; the red-flag answers always count.
+    ``self_check_answers``: ``data`` holds flat self-check answers (see :func:`self_check`)."""
+    kb = kb or default_kb()
+    data = self_check_case(data) if self_check_answers else dict(data)
+    for _ in range(len(data) + 1):
+        try:
+            case = validate_case(data, kb)
+            break
+        except InputError as err:
+            bad = {pr.path.split(".")[0].split("[")[0] for pr in err.problems} - {"red_flags"}
+            if not bad or not bad & set(data):
+                raise
+            data = {k: v for k, v in data.items() if k not in bad}
+    return build_plan(case, kb, _lang(lang), self_care_only=self_check_answers)["triage"]
+
+
 def self_check_case(answers: dict) -> dict[str, Any]:
     """Map the flat self-check answers onto the case structure."""
     if not isinstance(answers, dict):
@@ -73,6 +92,23 @@ def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], new_r
     """Follow-up decision (progress / hold / regress / refer) per program and exercise."""
     return progression.review(plan, baseline, latest, sessions, new_red_flags=new_red_flags, lang=_lang(lang),
                               kb=kb, phase=phase)
+
+
+def program_issued(plan: dict[str, Any]) -> bool:
+    """Whether the patient may receive the plan's program (plans stored before ``program.status`` existed:
+    when exercise is allowed)."""
+    program = plan.get("program") or {}
+    return program.get("status", "issued") == "issued" and (plan.get("triage") or {}).get("exercise_allowed", True)
+
+
+def patient_view(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan as the patient may receive it: a program that is not issued (provisional while the safety
+    check is incomplete, or withheld) is left out, with its advice; triage and follow-up stay."""
+    if program_issued(plan):
+        return plan
+    program = plan.get("program") or {}
+    empty = {**program, "components": [], "phases": [], "schedule": {"sessions_per_week": 0, "days": []}}
+    return {**plan, "program": empty, "advice": []}
 
 
 def plan_json(plan: dict[str, Any]) -> str:

@@ -74,11 +74,29 @@ def _because(items: list, kb, lang: str) -> list[str]:
     return [questions[i].clinician.get(lang) if i in questions else str(i) for i in items]
 
 
-def _referral(plan: dict, lang: str, kb) -> dict:
+def program_status(plan: dict) -> str:
+    """``issued`` / ``provisional`` / ``withheld`` (plans stored before the field existed: from exercise_allowed)."""
+    status = (plan.get("program") or {}).get("status")
+    if status:
+        return status
+    return "issued" if plan["triage"].get("exercise_allowed", True) else "withheld"
+
+
+def headline(plan: dict, lang: str) -> str:
     triage = plan["triage"]
     level = triage.get("level", "none")
-    flags = [{**f, "because": _because(as_list(f.get("because")), kb, lang)} for f in triage.get("flags", [])]
-    return {"level": level, "headline": label(level, lang, URGENCY) if level in URGENCY else "", "flags": flags}
+    return triage.get("headline") or (label(level, lang, URGENCY) if level in URGENCY else "")
+
+
+def _referral(plan: dict, lang: str, kb) -> dict:
+    """One action (the most urgent flag's) and every flag as a reason, each with its evidence."""
+    triage = plan["triage"]
+    flags = [{**f, "because": as_list(f.get("evidence")) or _because(as_list(f.get("because")), kb, lang)}
+             for f in triage.get("flags", [])]
+    action = triage.get("action") or (flags[0].get("action") if flags else "")
+    questions = [q for q in triage.get("to_ask", []) if q.get("essential", True)] if triage.get("level") == "incomplete" else []
+    return {"level": triage.get("level", "none"), "headline": headline(plan, lang), "action": action, "flags": flags,
+            "questions": questions}
 
 
 def _phases(plan: dict) -> list[dict]:
@@ -121,7 +139,8 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
     if review is None and weeks:
         review = made + dt.timedelta(weeks=int(weeks))
     exs = exercises(plan, lang)
-    allowed = plan["triage"].get("exercise_allowed", True) and bool(exs)
+    # patient-facing documents show a program only when it is issued (never a provisional one)
+    allowed = program_status(plan) == "issued" and plan["triage"].get("exercise_allowed", True) and bool(exs)
     days = _scheduled(plan, DAYS[lang])
     for ex in exs:
         ex["days"] = days.get(ex["id"], [True] * 7)
@@ -131,18 +150,20 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
     if plan.get("mode") == "self_check":  # the patient's own self-check, not a therapist's programme
         words["title"] = words["self_title"]
     return {
-        "lang": lang, "L": words, "plan": plan, "exercises": exs, "referral_only": not allowed,
+        "lang": lang, "L": words, "plan": plan, "exercises": exs if allowed else [], "referral_only": not allowed,
+        "incomplete": plan["triage"].get("level") == "incomplete",
         "rest_days": any(not on for ex in exs for on in ex["days"]),
         "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
         "medical_options": advice["medical_option"],
         "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats
-        "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99)),
-        "phases": _phases(plan),
+        "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99))
+        if allowed else [],
+        "phases": _phases(plan) if allowed else [],
         "see_doctor": see_doctor,
         "hypotheses": plan.get("hypotheses", []),
         "confidence": {k: label(k, lang, CONFIDENCE) for k in CONFIDENCE},
         "therapist": therapist or "", "patient": patient or "", "clinic": clinic or "",
-        "date": format_date(made, lang), "review_date": format_date(review, lang),
+        "date": format_date(made, lang), "review_date": format_date(review, lang) if allowed else "",
         "date_iso": made.isoformat(), "review_iso": review.isoformat() if review else None,
         "days": DAYS[lang], "disclaimer": plan["disclaimer"], "kb_version": plan.get("kb_version", ""),
         "yellow_flags": plan["triage"].get("yellow_flags", []),

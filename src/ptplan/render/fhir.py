@@ -98,14 +98,32 @@ def _activity(ex: dict, lang: str) -> dict:
     return {"detail": detail}
 
 
+def _status(ctx: dict) -> str:
+    """active = the issued program; draft = safety check not complete (no activities until it is);
+    on-hold = a red flag stops exercise."""
+    if not ctx["referral_only"]:
+        return "active"
+    return "draft" if ctx["incomplete"] else "on-hold"
+
+
+def _triage_notes(ctx: dict) -> list[dict]:
+    r = ctx["referral"]
+    notes = [{"text": f"{r['headline']}: {r['action']}" if r["action"] else r["headline"]}]
+    notes += [{"text": f"{q.get('clinician') or q.get('question')} — {q.get('question', '')}"} for q in r["questions"]]
+    return notes
+
+
 def _careplan(plan: dict, ctx: dict, patient: str, key: str, conditions: list[dict], lang: str) -> dict:
     allowed = not ctx["referral_only"]
-    res = {"resourceType": "CarePlan", "status": "active" if allowed else "on-hold", "intent": "plan",
-           "subject": {"reference": patient}, "title": ctx["L"]["title"] if allowed else ctx["L"]["referral_title"],
-           "description": " ".join(c.get("why", "") for c in ctx["components"]) or ctx["referral"]["headline"],
+    status = _status(ctx)
+    title = ctx["L"]["title"] if allowed else ctx["L"]["incomplete_title" if ctx["incomplete"] else "referral_title"]
+    advice = [{"text": f"{a.get('title', '')}: {a.get('text', '')}"} for a in plan.get("advice", [])] if allowed else []
+    res = {"resourceType": "CarePlan", "status": status, "intent": "plan",
+           "subject": {"reference": patient}, "title": title,
+           "description": (" ".join(c.get("why", "") for c in ctx["components"]) if allowed else "")
+           or ctx["referral"]["headline"],
            "addresses": [{"reference": c["fullUrl"]} for c in conditions],
-           "note": [{"text": f"{a.get('title', '')}: {a.get('text', '')}"} for a in plan.get("advice", [])]
-           + [{"text": plan["disclaimer"]}]}
+           "note": _triage_notes(ctx) + advice + [{"text": plan["disclaimer"]}]}
     res["period"] = {"start": ctx["date_iso"], **({"end": ctx["review_iso"]} if ctx["review_iso"] and allowed else {})}
     if allowed:
         res["activity"] = [_activity(ex, lang) for ex in ctx["exercises"]]

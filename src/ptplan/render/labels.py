@@ -9,6 +9,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "title": ("あなたの運動プログラム", "Your exercise programme"),
     "self_title": ("あなたのセルフケアプラン", "Your self-care plan"),
     "referral_title": ("運動を始める前に、まず医療機関を受診してください", "Please see a doctor before starting any exercise"),
+    "incomplete_title": ("運動を始める前に、安全確認の質問に答えてください",
+                         "Before any exercise, please answer the safety questions"),
+    "questions": ("答えてほしい質問", "Questions to answer"),
+    "questions_hint": ("それぞれ「はい」か「いいえ」で答え、担当の理学療法士に伝えてください。"
+                       "答えがそろうと、運動プログラムをお渡しします。",
+                       "Answer each with yes or no and tell your physiotherapist. "
+                       "Once all are answered, you will get your exercise programme."),
     "patient": ("お名前", "Name"),
     "date": ("作成日", "Date"),
     "therapist": ("担当理学療法士", "Your physiotherapist"),

@@ -20,14 +20,24 @@ def _header(c: dict) -> list[str]:
 
 
 def _referral(c: dict) -> list[str]:
+    """One action (the most urgent), then every finding behind it; for an incomplete screen, the questions."""
     L, r = c["L"], c["referral"]
-    lines = [f"# ⚠ {L['referral_title']}", "", f"**{r['headline']}**", ""]
-    for f in r["flags"]:
-        lines += [f"## {f.get('suspected', '')}", "", f"**{L['what_to_do']}**: {f.get('action', '')}", ""]
-        because = f.get("because") or []
-        if because:
-            lines += [f"**{L['why_referral']}**:", ""] + [f"- {b}" for b in because] + [""]
-    return lines + [L["bring"], ""]
+    title = L["incomplete_title"] if c["incomplete"] else L["referral_title"]
+    lines = [f"# ⚠ {title}", "", f"**{r['headline']}**", ""]
+    if r["action"]:
+        lines += [f"**{L['what_to_do']}**: {r['action']}", ""]
+    if r["questions"]:
+        lines += [f"## {L['questions']}", "", L["questions_hint"], ""]
+        lines += [f"- [ ] {q.get('question', '')}" for q in r["questions"]] + [""]
+    if r["flags"]:
+        lines += [f"## {L['why_referral']}", ""]
+        for f in r["flags"]:
+            lines.append(f"- **{f.get('suspected', '')}**")
+            lines += [f"  - {b}" for b in f.get("because") or []]
+        lines.append("")
+    if c["incomplete"]:  # no action to go now: say when to see a doctor, as every patient document does
+        lines += [f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]] + [""]
+    return lines + ([] if c["incomplete"] and not r["flags"] else [L["bring"], ""])
 
 
 def _exercise(ex: dict, L: dict) -> list[str]:
@@ -69,7 +79,9 @@ def render_markdown(plan: dict, lang: str = "ja", **opts) -> str:
     if c["referral_only"]:
         lines = _referral(c) + _header(c)[2:]
     else:
-        lines = _header(c) + [f"## {L['about']}", ""]
+        r = c["referral"]
+        notice = [f"> **{r['headline']}** — {r['action']}", ""] if r["flags"] else []
+        lines = _header(c) + notice + [f"## {L['about']}", ""]
         lines += [f"- **{comp.get('name', '')}** — {comp.get('why', '')}" for comp in c["components"]] + [""]
         lines += [f"## {L['exercises']}", ""]
         for ex in c["exercises"]:

@@ -9,13 +9,21 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from ptplan.render.context import program_status
+
 LABELS = {
     "title": ("運動療法プラン", "Exercise therapy plan"),
     "self_title": ("セルフチェックの結果", "Your self-check result"),
     "triage": ("安全性の確認", "Safety check"),
     "level": ("判定", "Triage"),
     "stop": ("運動は行わず、次の対応をしてください", "Do not exercise; do this now"),
+    "action": ("対応", "Action"),
+    "reasons": ("理由", "Reasons"),
     "to_ask": ("まだ確認していない質問", "Still to ask"),
+    "essential": ("必須", "essential"),
+    "provisional": ("暫定", "provisional"),
+    "precautions": ("プログラム上の注意", "Program precautions"),
+    "excluded": ("除外した運動・助言", "Left out"),
     "yellow": ("心理社会的な要因（イエローフラッグ）", "Yellow flags"),
     "findings": ("所見", "Findings"),
     "hypotheses": ("臨床仮説", "Clinical hypotheses"),
@@ -32,10 +40,12 @@ LABELS = {
     "weeks": ("週後", "weeks"),
     "refs": ("文献", "Refs"),
 }
+#: fallback wording for plans stored before triage carried its own headline
 LEVELS = {"emergency": ("緊急（今すぐ受診）", "EMERGENCY - go now", "bold white on red"),
           "urgent": ("至急（本日〜数日以内に受診）", "URGENT - see a doctor soon", "bold red"),
+          "incomplete": ("安全確認が未完了", "Safety check not complete", "bold yellow"),
           "routine": ("通常の受診を勧める（運動は並行可）", "Routine referral (exercise may continue)", "yellow"),
-          "none": ("運動を始めてよい状態です", "Safe to start exercise", "green")}
+          "none": ("現在の回答では危険な兆候は見つかっていません", "No warning signs in the answers given", "green")}
 STATUS = {"supported": ("支持", "supported"), "insufficient_data": ("データ不足", "insufficient data")}
 CONFIDENCE = {"high": ("高", "high"), "moderate": ("中", "moderate"), "low": ("低", "low")}
 PATTERNS = {"knee_to_back": ("膝→腰", "knee → back"), "back_to_knee": ("腰→膝", "back → knee"),
@@ -77,29 +87,44 @@ def render_text(plan: dict[str, Any], width: int = 100) -> str:
     title = _l("self_title" if plan.get("mode") == "self_check" else "title", lang)
     con.print(Panel(f"{title}  (KB {plan['kb_version']})", expand=False))
     _triage(con, plan, lang)
-    if plan["triage"]["exercise_allowed"]:
+    if program_status(plan) != "withheld":  # issued, or provisional (clearly marked) for the therapist
         if plan.get("mode") != "self_check":
             _findings(con, plan, lang)
             _hypotheses(con, plan, lang)
         _program(con, plan, lang)
         _advice(con, plan, lang)
+    elif plan["program"].get("note"):
+        con.print(f"\n  {plan['program']['note']}")
     _follow_up(con, plan, lang)
     con.print(f"\n{plan['disclaimer']}")
     return out.getvalue()
 
 
 def _triage(con: Console, plan: dict, lang: str) -> None:
+    """The headline, one action (the most urgent), the flags as reasons, then the questions still to ask:
+    essential first; the therapist sees the clinical term with the patient's wording."""
     t = plan["triage"]
     ja, en, style = LEVELS[t["level"]]
-    con.print(f"\n[bold]{_l('triage', lang)}[/bold]  {_l('level', lang)}: [{style}]{ja if lang == 'ja' else en}[/{style}]")
-    if not t["exercise_allowed"]:
-        con.print(f"[bold red]{_l('stop', lang)}[/bold red]")
-    for f in t["flags"]:
-        con.print(f"  ! {f['suspected']}: {f['action']}")
+    head = t.get("headline") or (ja if lang == "ja" else en)
+    con.print(f"\n[bold]{_l('triage', lang)}[/bold]  {_l('level', lang)}: [{style}]{head}[/{style}]")
+    action = t.get("action") or (t["flags"][0]["action"] if t["flags"] else None)
+    if action:
+        con.print(f"  {_l('action', lang)}: {action}")
+    if t["flags"]:
+        con.print(f"  {_l('reasons', lang)}:")
+        for f in t["flags"]:
+            evidence = "、".join(f.get("evidence") or []) if lang == "ja" else ", ".join(f.get("evidence") or [])
+            con.print(f"   ! {f['suspected']}" + (f"（{evidence}）" if evidence and lang == "ja" else
+                                                  f" ({evidence})" if evidence else ""))
+    if t.get("clinician_note") and plan.get("mode") != "self_check":
+        con.print(f"  {t['clinician_note']}")
     if t["to_ask"]:
         con.print(f"  {_l('to_ask', lang)}:")
         for q in t["to_ask"]:
-            con.print(f"   - {q['question']}")
+            mark = f"[{_l('essential', lang)}] " if q.get("essential") else ""
+            shown = q["question"] if plan.get("mode") == "self_check" or not q.get("clinician") else (
+                f"{q['clinician']} — 「{q['question']}」" if lang == "ja" else f"{q['clinician']} — \"{q['question']}\"")
+            con.print(f"   - {mark}{shown}")
     for y in t["yellow_flags"]:
         con.print(f"  {_l('yellow', lang)}: {y['name']} — {y['effect']}")
 
@@ -130,9 +155,12 @@ def _hypotheses(con: Console, plan: dict, lang: str) -> None:
 
 def _program(con: Console, plan: dict, lang: str) -> None:
     program = plan["program"]
-    con.print(f"\n[bold]{_l('program', lang)}[/bold]")
+    marked = f" [bold yellow]（{_l('provisional', lang)}）[/bold yellow]" if program_status(plan) == "provisional" else ""
+    con.print(f"\n[bold]{_l('program', lang)}[/bold]{marked}")
     if program.get("note"):
         con.print(f"  {program['note']}")
+    for pr in program.get("precautions", []):
+        con.print(f"  {_l('precautions', lang)}: {pr['text']}")
     for c in program["components"]:
         con.print(f"\n {c['priority']}. [bold]{c['name']}[/bold]\n    {_l('why', lang)}: {c['why']}")
         for e in c["exercises"]:
@@ -150,6 +178,11 @@ def _program(con: Console, plan: dict, lang: str) -> None:
         for d in days:
             day = DAYS[d["day"]] if lang == "ja" else d["day"].capitalize()
             con.print(f"  {day}: " + (" / " if lang == "ja" else ", ").join(names[i] for i in d["exercises"]))
+    if program.get("exclusions") and plan.get("mode") != "self_check":
+        con.print(f"\n[bold]{_l('excluded', lang)}[/bold]")
+        for g in program["exclusions"]:
+            con.print(f"  - {g['reason']}: " + ("、" if lang == "ja" else ", ").join(
+                g.get("names") or g["exercises"] + g["advice"]))
 
 
 def _advice(con: Console, plan: dict, lang: str) -> None:

@@ -30,6 +30,7 @@ def check(kb) -> list[Problem]:
             problems += _check_refs(kb, walked, where)
             problems += _check_conditions(kb, walked, where)
     problems += _check_exercises(kb)
+    problems += _check_screening(kb)
     problems += _check_tests(kb)
     problems += _check_reasoning(kb)
     problems += _check_illustrations(kb)
@@ -48,21 +49,48 @@ def _check_reasoning(kb) -> list[Problem]:
                           "test")
     for rid, r in kb.kind("rules").items():
         out += _ids_exist([r.hypothesis], hyps, f"{_where(kb, 'rules', rid)}.hypothesis", "hypothesis")
+    added = {cid for entry in [*kb.yellow_flags.values(), *kb.kind("adjustments").values()]
+             for cid in entry.adds_components}
     for cid, c in kb.kind("components").items():
         out += _ids_exist(c.hypotheses, hyps, f"{_where(kb, 'components', cid)}.hypotheses", "hypothesis")
         out += _ids_exist(c.targets, kb.findings, f"{_where(kb, 'components', cid)}.targets", "finding")
-        if not c.hypotheses and not c.fallback:
-            out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses or fallback: true", "orphan"))
+        if not c.hypotheses and not c.fallback and cid not in added:
+            out.append(Problem(_where(kb, "components", cid), "a component needs hypotheses, fallback: true, or a "
+                               "yellow flag or adjustment that adds it", "orphan"))
     for fid, f in kb.kind("finding_rules").items():
         out += _ids_exist([f.finding], kb.findings, f"{_where(kb, 'finding_rules', fid)}.finding", "finding")
-    for yid, y in kb.yellow_flags.items():
-        out += _ids_exist(y.adds_components, kb.kind("components"), f"{_where(kb, 'yellow_flags', yid)}.adds_components",
-                          "component")
+    for kind in ("yellow_flags", "adjustments"):
+        for eid, entry in kb.kind(kind).items():
+            out += _ids_exist(entry.adds_components, kb.kind("components"), f"{_where(kb, kind, eid)}.adds_components",
+                              "component")
     for tid, t in kb.tests.items():
         out += _ids_exist(t.discriminates, hyps, f"{_where(kb, 'tests', tid)}.discriminates", "hypothesis")
     for pid, p in kb.kind("phases").items():
         if p.weeks_from > p.weeks_to:
             out.append(Problem(_where(kb, "phases", pid), "weeks_from is after weeks_to", "range"))
+    return out
+
+
+def _check_screening(kb) -> list[Problem]:
+    """Essential questions must be read by a rule (else they could never be missing), pain sites must be
+    real, and every piece of equipment an exercise needs must be listed."""
+    from typing import get_args
+
+    from ptplan.core.case import PainSiteName
+
+    out = []
+    read = {leaf.path[len("red_flag."):] for f in kb.red_flags.values() for leaf in conditions.leaves(f.when.parsed)
+            if leaf.path.startswith("red_flag.")}
+    for qid, q in kb.red_flag_questions.items():
+        if (q.essential or q.essential_when is not None) and qid not in read:
+            out.append(Problem(_where(kb, "red_flag_questions", qid), "an essential question no red-flag rule reads",
+                               "unused"))
+    for region, sites in kb.meta.screening_regions.items():
+        out += _ids_exist(sites, get_args(PainSiteName), f"meta.yaml.screening_regions.{region}", "pain site")
+    if kb.kind("equipment"):
+        for eid, ex in kb.exercises.items():
+            out += _ids_exist(ex.equipment, kb.kind("equipment"), f"{_where(kb, 'exercises', eid)}.equipment",
+                              "equipment (equipment.yaml)")
     return out
 
 

@@ -20,12 +20,28 @@ Family = Literal["motor_control", "pilates", "mckenzie", "stretching", "mobility
                  "aerobic", "yoga", "functional", "balance"]
 Urgency = Literal["emergency", "urgent", "routine"]
 Status = Literal["verified", "unverified"]
+Position = Literal["supine", "prone", "side_lying", "quadruped", "kneeling", "sitting", "standing", "walking", "water",
+                   "floor_mixed"]
+EquipmentId = Literal["mat", "chair", "wall", "band", "towel", "step", "pressure_biofeedback", "pool", "ball",
+                      "foam_roller", "dumbbell", "table"]
+#: what an exercise (or a piece of advice) asks of the body; contraindication rules exclude by these
+Load = Literal["spinal_flexion_end_range", "spinal_flexion_loaded", "spinal_rotation_end_range", "spinal_extension_bias",
+               "full_knee_flexion", "loaded_knee_flexion", "heavy_abdominal_load"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: Id = Field(pattern=ID_PATTERN)
+
+
+def _require_source(entry, what: str, basis_when_unverified: bool = True) -> None:
+    """Verified knowledge cites refs; unverified knowledge says where it comes from (``basis``), always or
+    (``basis_when_unverified=False``) when it cites nothing."""
+    if entry.status == "verified" and not entry.refs:
+        raise ValueError(f"a verified {what} needs refs; otherwise mark it status: unverified with a basis")
+    if entry.status == "unverified" and entry.basis is None and (basis_when_unverified or not entry.refs):
+        raise ValueError(f"an unverified {what} needs a basis saying where it comes from")
 
 
 class ConditionData:
@@ -114,10 +130,10 @@ class Exercise(_Entry):
     family: Family
     targets: list[Id] = Field(min_length=1, description="target structures (muscles, joints, capacities)")
     addresses: list[Id] = Field(min_length=1, description="finding or hypothesis ids this exercise answers")
-    position: Literal["supine", "prone", "side_lying", "quadruped", "kneeling", "sitting", "standing",
-                      "walking", "water", "floor_mixed"]
-    equipment: list[Literal["mat", "chair", "wall", "band", "towel", "step", "pressure_biofeedback",
-                            "pool", "ball", "foam_roller", "dumbbell", "table"]] = Field(default_factory=list)
+    position: Position
+    equipment: list[EquipmentId] = Field(default_factory=list)
+    loads: list[Load] = Field(default_factory=list, description=(
+        "what the exercise asks of the spine and knee; contraindications.yaml excludes by these"))
     level: int = Field(ge=1, le=3, description="1 easy, 2 moderate, 3 demanding")
     floor_work: bool = Field(False, description="needs getting down to the floor")
     steps: TextList
@@ -142,6 +158,8 @@ class Record(BaseModel):
     max: float | None = None
     sided: bool = False
     choices: list[Id] = Field(default_factory=list, description="observation ids for checklist tests")
+    symptom_reproduction: bool = Field(False, description=(
+        "the result may also say whether it reproduced the radiating leg pain (reproduces_radicular_pain)"))
 
 
 class Yield(BaseModel):
@@ -177,24 +195,50 @@ class AssessmentTest(_Entry):
     refs: list[Id] = Field(min_length=1)
 
 
+ScreeningRegion = Literal["spine", "knee", "general"]
+
+
 class RedFlagQuestion(_Entry):
-    """A yes/no/unknown question. ``text`` is the patient wording, ``clinician`` the therapist's."""
+    """A yes/no/unknown question that asks one thing, in the positive ("yes" = the warning sign).
+
+    ``text`` is the patient wording, ``clinician`` the therapist's. An ``essential`` question must be
+    answered "yes" or "no" for its region before triage can say anything but ``incomplete``;
+    ``essential_when`` makes it essential only when that condition holds (e.g. after a knee injury).
+    """
 
     text: Text
     clinician: Text
-    region: Literal["spine", "knee", "general"]
+    region: ScreeningRegion
+    essential: bool = False
+    essential_when: ConditionData | None = None
     self_check: bool = True
+
+    @model_validator(mode="after")
+    def _essential_is_asked(self) -> RedFlagQuestion:
+        if (self.essential or self.essential_when is not None) and not self.self_check:
+            raise ValueError("an essential question must also be asked in the self-check (self_check: true)")
+        return self
 
 
 class RedFlag(_Entry):
-    """A rule over red-flag answers and other facts that stops exercise and refers."""
+    """A rule over red-flag answers and other facts that stops exercise and refers.
+
+    ``refs`` name the guideline the rule implements; ``basis`` says which of its criteria (and where
+    the rule goes beyond it). A rule whose source could not be checked is ``status: unverified``.
+    """
 
     suspected: Text
     urgency: Urgency
     when: ConditionData
     action: Text = Field(description="what to do now and where to go")
     refs: list[Id] = Field(min_length=1)
+    basis: Text | None = Field(None, description="the criterion of the source this rule implements")
     status: Status = Field("verified", description="unverified where the source could not be checked")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> RedFlag:
+        _require_source(self, "red-flag rule")
+        return self
 
 
 class YellowFlag(_Entry):
@@ -217,8 +261,43 @@ class Advice(_Entry):
     evidence: Text | None = Field(None, description="evidence level, for medical options")
     numbers: dict[str, float] = Field(default_factory=dict, description=(
         "numbers the text uses as {placeholders}; loss_fraction + load_ratio give {loss_kg} and {knee_load_kg}"))
+    loads: list[Load] = Field(default_factory=list, description="what the advice asks of the body (see Exercise.loads)")
     self_care: bool = True
     refs: list[Id] = Field(min_length=1)
+
+
+class Equipment(_Entry):
+    """A piece of equipment exercises may need. Without ``available_when`` it is assumed to be in any home
+    (a chair, a wall); otherwise an exercise needing it reaches the program only when the case records it."""
+
+    name: Text
+    available_when: ConditionData | None = None
+
+
+class ContraindicationRule(_Entry):
+    """One rule for every exercise and advice item with a position, load or piece of equipment.
+
+    ``effect: exclude`` keeps them out of the program and advice; ``effect: caution`` keeps them and adds
+    ``reason`` as a caution. Rules that concern a single exercise stay in that exercise's
+    ``contraindications``.
+    """
+
+    when: ConditionData
+    effect: Literal["exclude", "caution"] = "exclude"
+    positions: list[Position] = Field(default_factory=list)
+    loads: list[Load] = Field(default_factory=list)
+    equipment: list[EquipmentId] = Field(default_factory=list)
+    reason: Text
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = "verified"
+    basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _targets(self) -> ContraindicationRule:
+        if not (self.positions or self.loads or self.equipment):
+            raise ValueError("name the positions, loads or equipment the rule applies to")
+        _require_source(self, "contraindication rule")
+        return self
 
 
 class FindingRule(Yield):
@@ -280,15 +359,24 @@ class DoseSet(BaseModel):
 
 
 class Adjustment(_Entry):
-    """A prescription rule: when it holds, cap the exercise level and/or set dose values for some families."""
+    """A prescription rule: when it holds, cap the exercise level and/or set dose values for some families,
+    add components (e.g. bone health for osteoporosis) and put a precaution on the program."""
 
     when: ConditionData
     families: list[Family] = Field(default_factory=list, description="empty = every family")
     max_level: int | None = Field(None, ge=1, le=3)
     dose: DoseSet | None = None
+    adds_components: list[Id] = Field(default_factory=list)
+    program_note: Text | None = Field(None, description="a precaution printed with the program")
     why: Text
-    refs: list[Id] = Field(min_length=1)
+    refs: list[Id] = Field(default_factory=list)
     status: Status = "verified"
+    basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Adjustment:
+        _require_source(self, "adjustment", basis_when_unverified=False)
+        return self
 
 
 class Phase(_Entry):
@@ -447,6 +535,9 @@ class KbMeta(BaseModel):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     title: Text
     disclaimer: Text
+    screening_regions: dict[Literal["spine", "knee"], list[str]] = Field(default_factory=dict, description=(
+        "pain sites whose red-flag region must be screened; general questions are always screened, and the spine "
+        "when no pain site is recorded"))
 
 
 Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
@@ -506,6 +597,8 @@ KINDS: dict[str, type[_Entry]] = {
     "tests": AssessmentTest,
     "red_flag_questions": RedFlagQuestion,
     "red_flags": RedFlag,
+    "contraindications": ContraindicationRule,
+    "equipment": Equipment,
     "yellow_flags": YellowFlag,
     "advice": Advice,
     "finding_rules": FindingRule,

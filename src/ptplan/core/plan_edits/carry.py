@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ptplan.core.case import Case
 from ptplan.core.i18n import Text
 from ptplan.core.plan_edits.ops import CHANGES, EXERCISE_PATH, DoseValues, at, components, find, reverted
-from ptplan.core.plan_edits.records import refusal_for
+from ptplan.core.plan_edits.records import refusal_for, with_cautions
 from ptplan.core.plan_edits.replay import effective_plan
 from ptplan.errors import InputError
 
@@ -34,8 +34,8 @@ def carry_forward(new_plan: dict, old_edits: list[dict], kb, case: Case | None,
         why = _carry_refusal(new_plan, carried, edit, kb, case)
         origin = {"plan": from_plan, "edit": n}
         if why is None:
-            carried.append({**_rebased(effective_plan(new_plan, carried, kb).plan, edit), "seq": len(carried) + 1,
-                            "carried_from": origin})
+            carried.append(with_cautions({**_rebased(effective_plan(new_plan, carried, kb).plan, edit),
+                                          "seq": len(carried) + 1, "carried_from": origin}, kb, case))
         else:
             dropped.append({**origin, "op": edit.get("op"), "exercise": edit.get("exercise_id") or edit.get("exercise"),
                             "reason": why.en, "reason_ja": why.ja, "edit_reason": edit.get("reason")})

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ptplan.core.case import Case
+from ptplan.core.exclusions import cautions, contraindication
 from ptplan.core.facts import build_facts
 from ptplan.core.findings import derive_findings
 from ptplan.core.i18n import Text
@@ -51,6 +52,7 @@ def make_record(plan_json: dict, edits: list[dict], op: EditOp, kb, case: Case |
     if isinstance(op, SwapOp | AddOp):
         _check_new_exercise(kb, case, current, op.exercise_id)
         record["exercise_id"] = op.exercise_id
+        with_cautions(record, kb, case)
     if isinstance(op, DoseOp):
         record["dose"] = _new_dose(ex.get("dose") or {}, op.dose.model_dump(exclude_unset=True))
     return record
@@ -80,18 +82,37 @@ def _check_new_exercise(kb, case: Case | None, plan: dict, exercise_id: str) -> 
 
 def refusal_for(kb, case: Case | None, ex) -> Text | None:
     """Why the case excludes exercise ``ex`` (a contraindication that holds, or floor work the person
-    cannot do), or None. The same checks the prescription makes (``prescription.allowed``)."""
+    cannot do), or None. The prescription's safety checks (``prescription.allowed``, ``core.exclusions``);
+    home equipment is not checked (the therapist may add an item for the clinic)."""
     if case is None:
         return None
+    facts, norms = _facts(kb, case)
+    if ex.floor_work and facts.get("activity.can_get_to_floor") is False:
+        return Text(ja="床での運動ができないため", en="the person cannot get down to the floor")
+    check = contraindication(kb, ex.id, facts, norms)
+    return check.reason if check is not None else None
+
+
+def with_cautions(record: dict[str, Any], kb, case: Case | None) -> dict[str, Any]:
+    """A swap or add ``record`` with the cautions the contraindication rules add to its exercise for ``case``
+    (e.g. lying on the back from week 16 of pregnancy) under ``cautions`` as {ja, en}: the replay has no case,
+    and the item must carry what the engine would have put on it. Without a case the record is left as it is."""
+    ex = kb.exercises.get(str(record.get("exercise_id")))
+    if ex is None or case is None:
+        return record
+    facts, norms = _facts(kb, case)
+    record.pop("cautions", None)
+    warned = [c.reason.model_dump() for c in cautions(kb, ex.id, facts, norms)]
+    if warned:
+        record["cautions"] = warned
+    return record
+
+
+def _facts(kb, case: Case):
     facts = build_facts(case, score_questionnaires(case.questionnaires, kb))
     norms = lookup_for(kb, case.demographics.age, case.demographics.sex)
     derive_findings(case, kb, facts, norms)
-    if ex.floor_work and facts.get("activity.can_get_to_floor") is False:
-        return Text(ja="床での運動ができないため", en="the person cannot get down to the floor")
-    for contra in ex.contraindications:
-        if contra.when.parsed.evaluate(facts, norms):
-            return contra.reason
-    return None
+    return facts, norms
 
 
 def _check_revert(edits: list[dict], seq: int) -> None:

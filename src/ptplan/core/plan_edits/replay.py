@@ -95,10 +95,17 @@ def _item(kb, plan: dict, comp: dict, edit: dict, replaces: str | None = None) -
     kb_comp = kb.kind("components").get(comp.get("id"))
     name = kb_comp.name if kb_comp is not None else Text(ja=str(comp.get("name") or ""), en=str(comp.get("name") or ""))
     dose = {**ex.dose.model_dump(exclude_none=True), "adjusted_by": []}
-    chosen = prescription.Chosen(ex, dose, [a for a in ex.addresses if a in present], [])
+    chosen = prescription.Chosen(ex, dose, [a for a in ex.addresses if a in present], [], cautions=_cautions(edit))
     item = exercise_json(kb, chosen, _Named(name), plan.get("lang") or "ja")
     item.update(added_by_therapist=True, edited={"op": edit["op"], "replaces": replaces, "reason": edit.get("reason")})
     return item
+
+
+def _cautions(edit: dict) -> list[Text]:
+    """The case's contraindication-rule cautions stored with the record (``records.with_cautions``)."""
+    stored = edit.get("cautions")
+    return [Text(ja=str(c["ja"]), en=str(c["en"])) for c in stored if isinstance(c, dict)
+            and str(c.get("ja") or "").strip() and str(c.get("en") or "").strip()] if isinstance(stored, list) else []
 
 
 @dataclass(frozen=True)

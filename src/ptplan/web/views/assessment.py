@@ -6,6 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import ImmutableMultiDict
 
 from ptplan.clinic import assessments, inputs
 from ptplan.core import services
@@ -63,10 +64,13 @@ async def triage_partial(request: Request, db: SessionDep):
 
 
 def triage_of(form, lang: str, kb=None) -> dict | None:
-    answers = {k.split(".", 1)[1]: v for k, v in form.items() if k.startswith("red_flags.") and v in ("yes", "no", "unknown")}
-    if not answers:
+    """The live banner: everything typed so far (pain sites, age, knee signs, red flags) screened by the core."""
+    if isinstance(form, dict):  # a re-shown form: values by field name, lists for checkboxes
+        form = ImmutableMultiDict([(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])])
+    if not any(k.startswith("red_flags.") and form.get(k) for k in form):
         return None
+    case, _problems = forms.read_form(form, forms.all_fields(forms.sections(kb)))
     try:
-        return services.plan_from_data({"red_flags": answers}, lang=lang, kb=kb).get("triage")
+        return services.screen_case(case, lang, kb=kb)
     except InputError:
         return None

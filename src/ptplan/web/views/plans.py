@@ -30,9 +30,9 @@ def _plan_context(p, view: plans.PlanView) -> dict:
                                key=lambda e: (e.level, e.id))[:30] for c in comps}
     return {"row": view.row, "plan": plan, "swaps": swaps, "addable": addable,
             "findings": {f["id"]: f for f in plan.get("findings", [])}, "refs": {r["id"]: r for r in plan.get("references", [])},
-            "patient": p.actor.patient(view.row.patient_id), "edits": list(reversed(view.row.edits or [])),
+            "patient": p.actor.patient(view.row.patient_id), "edits": list(reversed(view.edits)),
             "skipped": view.effective.skipped, "not_carried": view.not_carried, "ops": plan_edits.OPS,
-            "changes": plan_edits.CHANGES, "reverted": plan_edits.reverted(view.row.edits or []),
+            "changes": plan_edits.CHANGES, "reverted": plan_edits.reverted(view.edits),
             "names": {ex.id: ex.name.get(p.lang) for ex in kb.exercises.values()},
             "test_names": {tid: test.name for tid, test in kb.tests.items()}}
 

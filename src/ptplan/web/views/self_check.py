@@ -65,11 +65,11 @@ async def self_check_result(request: Request):
 async def self_check_triage(request: Request):
     p = page(request)
     form = await request.form()
-    answers = {k.split(".", 1)[1]: v for k, v in form.items() if k.startswith("red_flags.") and v in ("yes", "no", "unknown")}
+    answers = answers_from(form)
     triage = None
-    if answers:
+    if answers["red_flags"]:
         try:
-            triage = services.plan_from_data({"red_flags": answers}, lang=p.lang).get("triage")
+            triage = services.screen_case(answers, p.lang, kb_of(request), self_check_answers=True)
         except InputError:
             triage = None
     return p.render("_triage.html", triage=triage, public=True)
