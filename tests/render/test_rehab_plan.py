@@ -18,6 +18,7 @@ from ptplan.cli import app
 from ptplan.core.case_io import load_case_file
 from ptplan.core.services import make_plan
 from ptplan.render import RENDERERS, render
+from ptplan.render.pdf import FAMILY
 
 ROOT = Path(__file__).parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -89,6 +90,9 @@ def test_it_prints_example_04_on_a4_with_goals_icf_sections_and_the_program(pdf0
             assert ex["name"] in text
     assert "再評価予定日 2026年12月3日" in text  # assessment date + 4 weeks
     assert "説明者署名" in text and "担当理学療法士 山田 花子" in text
+    fonts = {str(f.get_object()["/BaseFont"]).split("+", 1)[-1]
+             for p in pages for f in (p["/Resources"].get("/Font") or {}).get_object().values()}
+    assert fonts and all(f.startswith(FAMILY) for f in fonts), fonts  # only the packaged fonts, never the system's
 
 
 def test_it_leaves_what_only_the_clinic_knows_to_be_filled_in():
@@ -100,9 +104,9 @@ def test_it_leaves_what_only_the_clinic_knows_to_be_filled_in():
 
 def test_it_stages_locomo_and_names_the_japanese_versions_in_example_11():
     text = _text(_document("11_locomo_older_adult"))
-    assert "☑ ロコモ度2：立ち上がりテスト（ロコモ度テスト） 2点（両脚30cm）" in text
+    assert "✓ ロコモ度2：立ち上がりテスト（ロコモ度テスト） 2点（両脚30cm）" in text
     assert "140 cm（身長比 0.93）" in text and "ロコモ25（25項目の運動器機能尺度） 18点" in text
-    assert "☑ 運動器不安定症の運動機能基準に該当" in text
+    assert "✓ 運動器不安定症の運動機能基準に該当" in text
     assert "日本語版STarT Back（STarT-J） 1点（低リスク）" in text
     assert "ロコモ25（25項目の運動器機能尺度） 18点（ロコモ度2の範囲）" in text
     assert "日本版変形性膝関節症患者機能評価尺度（JKOM）" in text  # on the list to repeat

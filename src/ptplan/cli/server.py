@@ -15,10 +15,35 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = load_settings(**overrides).resolved()
+    ensure_can_listen(settings.host, settings.port)
     app = create_app(settings)
     typer.echo(f"ptplan: http://{settings.host}:{settings.port}/  (API docs: /docs)  "
                f"database: {app.state.engine.url.render_as_string()}")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def ensure_can_listen(host: str, port: int) -> None:
+    """Fail with a message naming --port/PTPLAN_PORT (not uvicorn's raw errno) when the address is taken.
+
+    Binds with SO_REUSEADDR as uvicorn does, so a port in TIME_WAIT after a restart still counts as free.
+    """
+    import errno
+    import socket
+
+    from ptplan.errors import InputError
+
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
+        why = "is already in use (is ptplan already running?)" if taken else f"cannot be opened ({exc.strerror})"
+        why_ja = "は使用中です（ptplan が起動済みかもしれません）" if taken else f"を開けません（{exc.strerror}）"
+        raise InputError.single("PTPLAN_PORT", f"{host}:{port} {why}; choose another port with --port N or "
+                                "PTPLAN_PORT=N, or another address with --host", "port_unavailable",
+                                f"{host}:{port} {why_ja}。--port N か PTPLAN_PORT=N で別のポートを指定してください") from None
 
 
 def demo():

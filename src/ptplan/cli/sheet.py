@@ -29,8 +29,8 @@ def sheet(output: Path = typer.Option(None, "-o", "--output", help="file to writ
     elif suffix == ".html":
         output.write_text(contact_sheet_html(kb, lang), encoding="utf-8")
     else:
-        import weasyprint
+        from ptplan.render.pdf import write_pdf
 
-        output.write_bytes(weasyprint.HTML(string=contact_sheet_html(kb, lang)).write_pdf())
+        output.write_bytes(write_pdf(contact_sheet_html(kb, lang)))
     if output:
         typer.echo(f"wrote {output} ({len(kb.kind('illustrations'))} exercises)")

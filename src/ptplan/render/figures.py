@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from ptplan.render import props as P
+from ptplan.render.pdf import FAMILY
 from ptplan.render.skeleton import Figure, solve
 
 INK, FAR_INK, ACCENT = "#2f3a45", "#9aa5b1", "#e8590c"
@@ -92,7 +93,7 @@ def _panel(frame: Frame, highlight: list[str], box, scale: float, dx: float, lab
             _figure_svg([frame], highlight, scale, x0, y1, 0),
             P.svg_front(frame.figure, frame.props, scale, x0, y1)]
     tag = (f'<circle cx="9" cy="9" r="7.5" fill="{INK}"/><text x="9" y="12.6" font-size="10" '
-           f'text-anchor="middle" fill="#fff" font-family="sans-serif" font-weight="bold">{label}</text>')
+           f'text-anchor="middle" fill="#fff" font-family="{FAMILY}, sans-serif" font-weight="bold">{label}</text>')
     return f'<g transform="translate({dx:.1f},0)">{"".join(body)}{tag}</g>'
 
 

@@ -1,7 +1,7 @@
 """The printable patient handout: HTML from a Jinja2 template, PDF by WeasyPrint.
 
-The PDF embeds a Japanese font found through fontconfig (Noto Sans CJK JP from the Debian package
-``fonts-noto-cjk``; the CSS lists it first), so Japanese text never prints as empty boxes.
+The PDF sets every text in the fonts shipped with the package (:mod:`ptplan.render.pdf`); the HTML lists
+the same family first and falls back to the reader's Japanese system fonts in a browser.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ def render_html(plan: dict, lang: str = "ja", kb=None, figures: bool = True, **o
 
 def render_pdf(plan: dict, lang: str = "ja", **opts) -> bytes:
     """The handout as A4 PDF bytes."""
-    import weasyprint
+    from ptplan.render.pdf import write_pdf
 
-    html = render_html(plan, lang, **opts)
-    return weasyprint.HTML(string=html).write_pdf()
+    return write_pdf(render_html(plan, lang, **opts))

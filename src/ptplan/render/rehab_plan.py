@@ -267,8 +267,8 @@ def render_html(plan: dict, lang: str = "ja", **opts) -> str:
 
 
 def render_pdf(plan: dict, lang: str = "ja", **opts) -> bytes:
-    """The document as A4 PDF bytes (WeasyPrint, the Japanese font found through fontconfig)."""
-    import weasyprint
+    """The document as A4 PDF bytes, in the packaged fonts (:mod:`ptplan.render.pdf`)."""
+    from ptplan.render.pdf import write_pdf
 
-    return weasyprint.HTML(string=render_html(plan, lang, **opts)).write_pdf()
+    return write_pdf(render_html(plan, lang, **opts))
 

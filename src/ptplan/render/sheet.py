@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ptplan.render.figures import illustration_svg
+from ptplan.render.pdf import FAMILY
 
 CELL_W, CELL_H, COLS = 300.0, 150.0, 4
 
@@ -25,7 +26,7 @@ def contact_sheet_svg(kb, lang: str = "ja") -> str:
         svg = illustration_svg(kb, eid).replace(' class="exercise-figure"', "")
         svg = svg.replace("<svg ", f'<svg x="{x + 8:.0f}" y="{y + 6:.0f}" ', 1)
         svg = _fit(svg, CELL_W - 16, CELL_H - 34)
-        label = (f'<text x="{x + 8:.0f}" y="{y + CELL_H - 18:.0f}" font-size="12" font-family="Noto Sans CJK JP, '
+        label = (f'<text x="{x + 8:.0f}" y="{y + CELL_H - 18:.0f}" font-size="12" font-family="{FAMILY}, Noto Sans CJK JP, '
                  f'sans-serif" fill="#212529">{escape(_name(kb, eid, lang, 23 if lang == "ja" else 44))}</text>'
                  f'<text x="{x + 8:.0f}" y="{y + CELL_H - 5:.0f}" font-size="9" font-family="monospace" '
                  f'fill="#868e96">{escape(eid)}</text>')
@@ -52,7 +53,7 @@ def contact_sheet_html(kb, lang: str = "ja") -> str:
         f'<code>{escape(eid)}</code></figcaption></figure>' for eid in ids)
     title = "運動イラスト一覧" if lang == "ja" else "Exercise illustrations"
     return (f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{title}</title><style>'
-            'body{font-family:"Noto Sans CJK JP","Noto Sans JP",sans-serif;margin:12px}'
+            f'body{{font-family:"{FAMILY}","BIZ UDPGothic","Noto Sans CJK JP","Noto Sans JP",sans-serif;margin:12px}}'
             '.grid{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}'
             'figure{margin:0;border:1px solid #e9ecef;padding:6px;break-inside:avoid}'
             'figure svg{width:100%;height:auto;max-height:120px}'

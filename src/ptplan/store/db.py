@@ -70,11 +70,20 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def head_revision() -> str:
-    """The newest migration shipped with this version of ptplan."""
+def _scripts():
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+    return ScriptDirectory.from_config(alembic_config(None))
+
+
+def known_revisions() -> set[str | None]:
+    """Every migration revision this version of ptplan has (None: an empty database)."""
+    return {None} | {rev.revision for rev in _scripts().walk_revisions()}
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of ptplan."""
+    return _scripts().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:

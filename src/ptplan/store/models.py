@@ -76,6 +76,8 @@ class Patient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(200))
+    # Reading in katakana (フリガナ); name search covers it (ptplan.store.name_search).
+    furigana: Mapped[str | None] = mapped_column(String(200))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ptplan.errors import ConflictError, InputError, NotFoundError
-from ptplan.store import auth
+from ptplan.store import auth, name_search
 from ptplan.store.models import (
     Assessment,
     AuditEvent,
@@ -125,10 +125,10 @@ def _aware(when: dt.datetime) -> dt.datetime:
 # --- patients ----------------------------------------------------------------------------------
 
 def patients_query(clinic_id: int, q: str | None = None):
+    """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed)."""
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
-    if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Patient.name.like(f"%{escaped}%", escape="\\"))
+    if q and q.strip():
+        return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
 
 
@@ -149,11 +149,19 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 
 
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
-    """A page of the clinic's patients by name; the total of the unfiltered list comes from the counter."""
-    if q:
+    """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
+    a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
+    size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
+    if not (q and q.strip()):
+        return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
+    plan = name_search.search_plan(db, clinic_id, q.strip(), size)
+    if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
-    rows = db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all()
-    return rows, int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
+    order = Patient.name if plan.in_name_order else name_search.search_order()
+    stmt = (select(Patient).where(Patient.clinic_id == clinic_id,
+                                  name_search.name_matches(q.strip(), clinic_id, plan.in_name_order))
+            .order_by(order, Patient.id))
+    return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
 
 
 # --- patient records ---------------------------------------------------------------------------

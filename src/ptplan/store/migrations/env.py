@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from ptplan.store.models import Base
+from ptplan.store.name_search import include_object
 
 config = context.config
 
@@ -17,7 +18,7 @@ def run_migrations_online() -> None:
 
         engine = make_engine(Settings().sqlalchemy_url())
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata,
+        context.configure(connection=connection, target_metadata=Base.metadata, include_object=include_object,
                           render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
