@@ -58,13 +58,22 @@ def as_list(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+#: self-care cards on a handout of a plan stored before advice had a placement
+HANDOUT_MAX = 8
+
+
 def _advice(plan: dict, lang: str) -> dict[str, list[dict]]:
-    """Advice split for the handout: self-care cards, "see a doctor" items, medical options."""
-    out: dict[str, list[dict]] = {"self_care": [], "see_doctor": [], "medical_option": []}
+    """Advice split for the handout by ``placement``: self-care cards (at most 8, most relevant first), more
+    information, "see a doctor" items and medical options ("ask your doctor about"). Plans stored before the
+    placement existed are split by category, the first 8 self-care items on the handout."""
+    out: dict[str, list[dict]] = {"self_care": [], "more_info": [], "see_doctor": [], "medical_option": []}
     for a in plan.get("advice", []):
         cat = a.get("category", "education")
         item = {**a, "category_name": label(cat, lang, CATEGORY) if cat in CATEGORY else ""}
-        out[cat if cat in ("see_doctor", "medical_option") else "self_care"].append(item)
+        where = a.get("placement") or {"see_doctor": "see_doctor", "medical_option": "ask_doctor"}.get(cat, "handout")
+        if where == "handout" and len(out["self_care"]) >= HANDOUT_MAX:
+            where = "more_info"
+        out[{"handout": "self_care", "ask_doctor": "medical_option"}.get(where, where)].append(item)
     return out
 
 
@@ -153,7 +162,7 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         "lang": lang, "L": words, "plan": plan, "exercises": exs if allowed else [], "referral_only": not allowed,
         "incomplete": plan["triage"].get("level") == "incomplete",
         "rest_days": any(not on for ex in exs for on in ex["days"]),
-        "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
+        "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"], "more_info": advice["more_info"],
         "medical_options": advice["medical_option"],
         "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats
         "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99))

@@ -54,6 +54,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "medical_options": ("医療機関で受けられる治療について", "Treatments a doctor may offer"),
     "medical_hint": ("参考として、主な選択肢と根拠の強さをまとめています。受けるかどうかは医師と相談してください。",
                      "For your information: the main options and how strong the evidence is. Decide with your doctor."),
+    "ask_doctor": ("主治医に相談できること", "Ask your doctor about"),
+    "ask_doctor_hint": ("お薬や注射などの治療は医師が判断します。気になるものがあれば、受診のときに相談してください。",
+                        "Medicines and injections are a doctor's decision; if one interests you, ask at your next visit."),
+    "more_info": ("もっと知りたい方へ", "More information"),
 }
 
 URGENCY: dict[str, tuple[str, str]] = {
@@ -70,7 +74,9 @@ CATEGORY: dict[str, tuple[str, str]] = {
     "nutrition": ("食事", "Food"), "aerobic": ("有酸素運動", "Aerobic activity"),
     "education": ("知っておきたいこと", "Good to know"),
     "see_doctor": ("受診", "Seeing a doctor"), "medical_option": ("医療での選択肢", "Medical options"),
-    "sleep": ("睡眠", "Sleep"),
+    "sleep": ("睡眠", "Sleep"), "bathing": ("入浴", "Bathing"),
+    "japanese_life": ("和式の生活", "Japanese-style living"), "devices": ("装具・インソール", "Supports and insoles"),
+    "services": ("使える制度・相談先", "Services and where to ask"),
 }
 
 CONFIDENCE = {"high": ("高い", "high"), "moderate": ("中程度", "moderate"), "low": ("低い", "low")}

@@ -64,12 +64,14 @@ def _self_care(c: dict) -> list[str]:
     lines = [f"## {L['self_care']}", ""]
     for a in c["advice"]:
         lines.append(f"- **{a.get('title', '')}** — {a.get('text', '')}")
-    if c["medical_options"]:
-        lines += ["", f"## {L['medical_options']}", "", L["medical_hint"], ""]
-        lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" + (f" ({a['evidence']})" if a.get("evidence") else "")
-                  for a in c["medical_options"]]
+    if c["medical_options"]:  # the patient's short list; the therapist's view has the full text and evidence
+        lines += ["", f"## {L['ask_doctor']}", "", L["ask_doctor_hint"], ""]
+        lines += [f"- {a.get('title', '')}" for a in c["medical_options"]]
     lines += ["", f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]]
     lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" for a in c["doctor_advice"]] + [""]
+    if c["more_info"]:
+        lines += [f"## {L['more_info']}", ""] + [f"- **{a.get('title', '')}** — {a.get('text', '')}"
+                                                 for a in c["more_info"]] + [""]
     return lines
 
 
