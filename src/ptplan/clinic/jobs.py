@@ -36,16 +36,16 @@ TASK_NAME = "ptplan.analyse_video"
 STALE_BEATS = 3
 
 
-def make_huey(redis_url: str | None, sqlite_file: Path):
+def make_huey(redis_url: str | None, sqlite_file: Path, name: str = "ptplan"):
     """Huey on Redis when a URL is given, else on the SQLite file (created on first use)."""
     if redis_url:
         from huey import RedisHuey
 
-        return RedisHuey("ptplan", url=redis_url, results=False, utc=True)
+        return RedisHuey(name, url=redis_url, results=False, utc=True)
     from huey import SqliteHuey
 
     sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("ptplan", filename=str(sqlite_file), results=False, utc=True, timeout=30)
+    return SqliteHuey(name, filename=str(sqlite_file), results=False, utc=True, timeout=30)
 
 
 def load_analyzer(spec: str) -> Callable[[str, str], dict]:
