@@ -174,7 +174,8 @@ def test_the_documented_units_verify_and_their_commands_serve_and_analyse(tmp_pa
     env = {**os.environ, **env_lines, "PYTHONPATH": str(ROOT / "tests" / "jobs"), "PTPLAN_SECURE_COOKIES": "false"}
     server, worker = _unit("unit-server"), _unit("unit-worker")
     for unit in (server, worker):
-        assert unit["EnvironmentFile"] == "/etc/ptplan/ptplan.env" and unit["ExecStart"].startswith("/opt/ptplan/.venv/bin/ptplan ")
+        assert unit["EnvironmentFile"] == "/etc/ptplan/ptplan.env"
+        assert unit["ExecStart"].startswith("/opt/ptplan/.venv/bin/ptplan ")
     if shutil.which("systemd-analyze"):
         for name in ("unit-server", "unit-worker"):
             path = tmp_path / f"{name}.service"
