@@ -1,4 +1,4 @@
-"""Advice chosen and ranked for the person: relevance rules, the handout cap and placements (issue 12 item 6)."""
+"""Advice chosen and ranked for the person: relevance rules, the handout cap and places (issue 12 item 6)."""
 
 from __future__ import annotations
 
@@ -50,17 +50,17 @@ def test_every_advice_item_is_sourced_or_marked_convention():
 @given(cases(KB))
 def test_the_handout_never_lists_more_than_eight_items_most_relevant_first(case):
     advice = make_plan(case, "ja", KB)["advice"]
-    handout = [a for a in advice if a["placement"] == "handout"]
+    handout = [a for a in advice if a["place"] == "handout"]
     assert len(handout) <= HANDOUT_MAX
     ranks = [KB.advice[a["id"]].rank for a in handout]
     assert ranks == sorted(ranks)
     # nothing on "more information" is more relevant than the handout's last item, and only when the handout is full
-    more = [KB.advice[a["id"]].rank for a in advice if a["placement"] == "more_info"]
+    more = [KB.advice[a["id"]].rank for a in advice if a["place"] == "more_information"]
     assert not more or (len(handout) == HANDOUT_MAX and min(more) >= ranks[-1])
     assert [a["rank"] for a in advice] == list(range(1, len(advice) + 1))
     for a in advice:
         entry = KB.advice[a["id"]]
-        assert (a["placement"] == "ask_doctor") is (not entry.self_care and entry.category != "see_doctor")
+        assert (a["place"] == "ask_doctor") is (not entry.self_care and entry.category != "see_doctor")
 
 
 @RUN
@@ -77,7 +77,7 @@ def test_place_caps_the_handout_and_keeps_see_doctor_and_medical_options_apart()
     from ptplan.core.case_io import load_case_file
 
     plan = make_plan(load_case_file("examples/04_knee_to_back.yaml"), "ja", KB)
-    where = {a["id"]: a["placement"] for a in plan["advice"]}
+    where = {a["id"]: a["place"] for a in plan["advice"]}
     assert sum(w == "handout" for w in where.values()) == HANDOUT_MAX
     assert where["hyaluronic_acid_injection"] == "ask_doctor" and where["see_doctor_hot_knee"] == "see_doctor"
     assert place([]) == []

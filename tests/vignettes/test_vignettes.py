@@ -14,7 +14,7 @@ import pytest
 from vignette_suite import ADAPTERS, KB, KINDS, Outcome, load_all, outcome
 
 VIGNETTES = load_all()
-SAFETY_ADJUSTMENTS = ("adj_recent_spine_surgery", "adj_recent_knee_replacement", "adj_osteoporosis")
+SAFETY_ADJUSTMENTS = ("adj_recent_spine_surgery", "adj_recent_knee_replace", "adj_osteoporosis")
 
 
 def _same(got, want, what: str) -> None:
@@ -108,10 +108,10 @@ CHECKS = {
                                       "program precautions"),
     "max_level": _max_level,
     "adapters": _adapters,
-    "advice_placed": lambda o, w: [_subset([a["id"] for a in o.plan["advice"] if a["placement"] == where], ids,
+    "advice_placed": lambda o, w: [_subset([a["id"] for a in o.plan["advice"] if a["place"] == where], ids,
                                            f"advice placed {where}") for where, ids in w.items()],
-    "handout_at_most": lambda o, w: _at_most(len([a for a in o.plan["advice"] if a["placement"] == "handout"]), w),
-    "advice_first": lambda o, w: _same(next(a["id"] for a in o.plan["advice"] if a["placement"] == "handout"), w,
+    "handout_at_most": lambda o, w: _at_most(len([a for a in o.plan["advice"] if a["place"] == "handout"]), w),
+    "advice_first": lambda o, w: _same(next(a["id"] for a in o.plan["advice"] if a["place"] == "handout"), w,
                                        "first handout advice"),
 }
 

@@ -25,7 +25,7 @@ from ptplan.core.kb_index import index_of
 
 #: most self-care items on the handout (clinical review 2.2: a 66-year-old will not read 30 bullets; 5-7 tailored)
 HANDOUT_MAX = 8
-PLACEMENTS = ("handout", "more_info", "see_doctor", "ask_doctor")
+PLACEMENTS = ("handout", "more_information", "see_doctor", "ask_doctor")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
     return out
 
 
-def placement_of(a: ChosenAdvice) -> str:
+def place_of(a: ChosenAdvice) -> str:
     """Where an item goes before the handout cap: see_doctor, ask_doctor or self-care (handout)."""
     if a.entry.category == "see_doctor":
         return "see_doctor"
@@ -65,15 +65,15 @@ def placement_of(a: ChosenAdvice) -> str:
 
 
 def place(chosen: list[ChosenAdvice], handout_max: int = HANDOUT_MAX) -> list[tuple[ChosenAdvice, str]]:
-    """The chosen advice, most relevant first, each with its placement (:data:`PLACEMENTS`), in placement
+    """The chosen advice, most relevant first, each with its place (:data:`PLACEMENTS`), in place
     order: the handout's items, then more information, then see-a-doctor items, then medical options."""
     order = {id(a): i for i, a in enumerate(chosen)}
     ranked = sorted(chosen, key=lambda a: (a.entry.rank, order[id(a)]))
     out, on_handout = [], 0
     for a in ranked:
-        where = placement_of(a)
+        where = place_of(a)
         if where == "handout":
-            where = "handout" if on_handout < handout_max else "more_info"
+            where = "handout" if on_handout < handout_max else "more_information"
             on_handout += where == "handout"
         out.append((a, where))
     return sorted(out, key=lambda pair: PLACEMENTS.index(pair[1]))

@@ -96,8 +96,11 @@ def flag_json(kb, f, s, lang: str, facts: dict[str, Any], norms) -> dict[str, An
 
 def finding_json(kb, h, lang: str) -> dict[str, Any]:
     f = kb.findings[h.id]
-    return {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
-            "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    out = {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
+           "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    if h.video is not None:
+        out["video"] = dict(h.video)
+    return out
 
 
 def hypothesis_json(kb, r, lang: str) -> dict[str, Any]:
@@ -186,7 +189,7 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
             "cautions": [c.get(lang) for c in (*ch.cautions, *ex.cautions)]}
 
 
-def advice_json(kb, a, lang: str, placement: str = "handout", rank: int = 1) -> dict[str, Any]:
+def advice_json(kb, a, lang: str, place: str = "handout", rank: int = 1) -> dict[str, Any]:
     if a.findings:
         text = explain.because_of(kb, list(a.findings))
     elif a.entry.when is not None:
@@ -195,7 +198,7 @@ def advice_json(kb, a, lang: str, placement: str = "handout", rank: int = 1) -> 
         text = explain.GENERAL_ADVICE
     return {"id": a.entry.id, "category": a.entry.category, "title": tx(a.title, lang), "text": tx(a.text, lang),
             "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs),
-            "rank": rank, "placement": placement, "status": a.entry.status}
+            "rank": rank, "place": place, "status": a.entry.status}
 
 
 def follow_up_json(case: Case, s, advice: list, lang: str, found: set[str], status: str) -> dict[str, Any]:

@@ -83,6 +83,15 @@ class Triage(_Part):
     yellow_flags: list[YellowFlag]
 
 
+class VideoSource(_Part):
+    task: str = Field(description="movement task analysed")
+    observation: Id
+    measure: str = Field(description="the video measure behind the observation")
+    value: float
+    unit: str
+    quality: float = Field(ge=0, le=1, description="landmark visibility × view fit; the therapist may overrule it")
+
+
 class Finding(_Part):
     id: Id
     name: str
@@ -92,6 +101,7 @@ class Finding(_Part):
     threshold: str | None
     refs: Refs
     status: Status
+    video: VideoSource | None = Field(None, description="present when the finding came from a video analysis")
 
 
 class Hypothesis(_Explained):
@@ -222,8 +232,8 @@ class Advice(_Explained):
     evidence: str | None
     refs: Refs
     rank: int = Field(1, ge=1, description="relevance order in the plan's advice list, 1 = most relevant")
-    placement: Literal["handout", "more_info", "see_doctor", "ask_doctor"] = Field("handout", description=(
-        "handout: at most 8 self-care items, most relevant first; more_info: the other self-care items; see_doctor: "
+    place: Literal["handout", "more_information", "see_doctor", "ask_doctor"] = Field("handout", description=(
+        "handout: at most 8 self-care items, most relevant first; more_information: the other self-care items; see_doctor: "
         "when to see a doctor (with follow_up.see_doctor_when); ask_doctor: medical options, full in the "
         "therapist's view, as a short 'ask your doctor about' list for the patient"))
     status: Status = Field("verified", description="unverified: clinical convention or a source not yet checked")
