@@ -14,7 +14,7 @@ import pytest
 from vignette_suite import ADAPTERS, KB, KINDS, Outcome, load_all, outcome
 
 VIGNETTES = load_all()
-SAFETY_ADJUSTMENTS = ("adj_recent_spine_surgery", "adj_recent_knee_replace", "adj_osteoporosis")
+SAFETY_ADJUSTMENTS = ("adj_recent_spine_surgery", "adj_recent_knee_replacement", "adj_osteoporosis")
 
 
 def _same(got, want, what: str) -> None:
