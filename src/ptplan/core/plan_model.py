@@ -225,7 +225,9 @@ class Advice(_Explained):
 
 class FollowUp(_Part):
     review_weeks: int | None = Field(description="weeks to the review; null when referred")
-    measures: list[Id]
+    measures: list[Id] = Field(description="measures to repeat at the review (change measures only)")
+    baseline_needed: list[Id] = Field(default_factory=list, description=(
+        "measures of that list with no baseline in the case: take them now, or the review cannot judge change"))
     see_doctor_when: list[str]
 
 

@@ -182,7 +182,8 @@ class VideoAnalysis(_PatientOwned, Base):
     """One uploaded clip and its analysis job: queued -> running -> done | failed."""
 
     __tablename__ = "video_analyses"
-    __table_args__ = (Index("ix_video_analyses_assessment_created", "assessment_id", "created_at"),)
+    __table_args__ = (Index("ix_video_analyses_assessment_created", "assessment_id", "created_at"),
+                      Index("ix_video_analyses_status_heartbeat", "status", "heartbeat_at"))
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="RESTRICT"))
     task: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(10), default="queued")
@@ -192,6 +193,11 @@ class VideoAnalysis(_PatientOwned, Base):
     error: Mapped[list | None] = mapped_column(JSON)
     clip_path: Mapped[str | None] = mapped_column(String(1000))
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The job's lease (ptplan.clinic.jobs): runs started, and the current run's start, heartbeat and claim token.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    job_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class AlertAck(_PatientOwned, Base):
