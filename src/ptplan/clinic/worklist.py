@@ -6,7 +6,7 @@ Alert kinds and their order, the default thresholds and the patient-facing sympt
 acknowledged alert stays quiet until something new happens: a later gap, a new due date, a new report.
 
 Kinds: ``red_flag`` (a warning symptom the patient reported with a session log, with the action they
-were given), ``flare`` (repeated pain rise after sessions, judged by the review's own threshold),
+were given), ``flare`` (repeated pain rise after sessions in the recent course, read exactly as the review reads it),
 ``review_overdue`` / ``review_due``, ``no_session`` (no log for N days on an issued program) and
 ``screening_incomplete`` (the newest assessment's triage is ``incomplete``).
 """
@@ -25,15 +25,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ptplan.clinic import read_models
 from ptplan.clinic.access import STAFF, Actor, use_case
-from ptplan.core import services
-from ptplan.core.progression import session_metrics
+from ptplan.core import progression, services
 from ptplan.core.sessions import SessionLog as CoreSession
 from ptplan.errors import ConflictError, InputError, NotFoundError, Problem
 from ptplan.store import repositories as repo
 from ptplan.store.models import AlertAck, Assessment, Clinic, Patient, Plan, SessionLog
 
 DATA = Path(__file__).with_name("worklist.yaml")
-FLARE_RULE = "regress_pain_response"  # kb/progression.yaml: the review's "pain rises after sessions" check
+FLARE_RULE = "regress_recent_flares"  # kb/progression.yaml: the review's "repeated flares" rule
 
 
 class _Strict(BaseModel):
@@ -100,9 +99,9 @@ def effective_settings(clinic: Clinic) -> dict[str, int]:
     return {name: int(own.get(name, d.value)) for name, d in data().settings.items()}
 
 
-def _flare_threshold(kb) -> float:
+def _flare_count(kb) -> float:
     rule = kb.kind("progression")[FLARE_RULE]
-    return float(next(c.value for c in rule.any if c.metric == "mean_pain_rise"))
+    return float(next(c.value for c in rule.any if c.metric == "recent_flares"))
 
 
 def _rank() -> dict[str, int]:
@@ -144,12 +143,11 @@ def compute(actor: Actor, today: dt.date, patient_ids: list[int] | None = None) 
     last_logged = dict(db.execute(select(SessionLog.patient_id, func.max(SessionLog.performed_on))
                                   .where(SessionLog.clinic_id == clinic_id, SessionLog.patient_id.in_(ids))
                                   .group_by(SessionLog.patient_id)).all())
-    threshold = _flare_threshold(actor.knowledge())
+    kb = actor.knowledge()
     for pid, patient in patients.items():
         rows = recent.get(pid, [])
         alerts += _symptom_alerts(patient, rows, today - dt.timedelta(days=s["symptom_days"]))
-        alerts += _flare(patient, rows, today - dt.timedelta(days=s["flare_window_days"]), threshold,
-                         s["flare_sessions"])
+        alerts += _flare(patient, rows, today - dt.timedelta(days=s["flare_window_days"]), kb)
         plan, last_review = dates[pid]["plan"], dates[pid]["last_review"]
         if _plan_issued(plan):
             alerts += _no_session(patient, plan, last_logged.get(pid), today, s["no_session_days"])
@@ -180,19 +178,27 @@ def _symptom_reason(rep: dict, lang: str) -> str:
     return f"answered yes: {yes}" + (f" ({'; '.join(names)})" if names else "")
 
 
-def _flare(patient, rows, start: dt.date, threshold: float, needed: int) -> list[dict]:
+def _flare(patient, rows, start: dt.date, kb) -> list[dict]:
+    """The review's own reading (``core.progression``): flares in the recent course of the sessions logged
+    since ``start``, against the count at which rule ``regress_recent_flares`` lowers the load."""
     window = [r for r in rows if r.performed_on >= start]
-    risen = [r for r in window if r.pain_before is not None and r.pain_after is not None
-             and session_metrics([CoreSession(date=r.performed_on, pain_before=r.pain_before,
-                                              pain_after=r.pain_after)])["mean_pain_rise"] > threshold]
-    if len(risen) < needed:
+    logs = [CoreSession(date=r.performed_on, pain_before=r.pain_before, pain_after=r.pain_after) for r in window]
+    metrics = progression.session_metrics(logs, kb=kb)
+    needed = _flare_count(kb)
+    if metrics["recent_flares"] < needed:
         return []
-    last = risen[-1]
-    rises = [f"{r.pain_before:g}→{r.pain_after:g}" for r in risen[-needed:]]
-    reason = {"ja": f"直近 {len(window)} 回の記録のうち {len(risen)} 回で運動後の痛みが {threshold:g} を超えて上昇"
-                    f"（{'、'.join(rises)}）",
-              "en": f"pain rose by more than {threshold:g} after {len(risen)} of the last {len(window)} sessions "
-                    f"({', '.join(rises)})"}
+    rise = progression.setting(kb, "flare_pain_rise", 2)
+    course = progression.recent(logs, int(progression.setting(kb, "recent_days", 7)),
+                                int(progression.setting(kb, "recent_sessions", 3)))
+    days = {s.date for s in course}
+    risen = [r for r in window if r.performed_on in days and r.pain_before is not None and r.pain_after is not None
+             and r.pain_after - r.pain_before >= rise - 1e-9]
+    last = risen[-1] if risen else window[-1]
+    shown = [f"{r.pain_before:g}→{r.pain_after:g}" for r in risen]
+    reason = {"ja": f"直近 {len(course)} 回のうち {metrics['recent_flares']} 回で運動後の痛みが {rise:g} 以上上昇"
+                    f"（{'、'.join(shown)}）",
+              "en": f"pain rose by {rise:g} or more after {metrics['recent_flares']} of the last {len(course)} "
+                    f"sessions ({', '.join(shown)})"}
     link = f"/plans/{last.plan_id}/review" if last.plan_id else f"/patients/{patient.id}"
     return [_alert("flare", patient, f"flare:{last.id}", reason, link, last.performed_on,
                    sessions=[r.id for r in risen])]
