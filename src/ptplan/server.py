@@ -12,13 +12,14 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ptplan import __version__, web
-from ptplan.api import limits
+from ptplan.api import docs, limits
 from ptplan.api.app import OPENAPI_URL
 from ptplan.api.app import install as install_api
 from ptplan.api.routers.videos import UPLOAD_PATH
 from ptplan.clinic.auth import LoginThrottle
 from ptplan.clinic.jobs import VideoJobs, load_analyzer, make_huey
 from ptplan.core.kb.loader import default_kb
+from ptplan.http.headers import SecurityHeaders
 from ptplan.settings import Settings, load_settings
 from ptplan.store.db import make_engine, session_factory, upgrade
 
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     engine = engine or make_engine(settings.sqlalchemy_url(), settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)
-    app = FastAPI(lifespan=_lifespan, title="ptplan API", version=__version__, docs_url="/docs", redoc_url=None,
+    app = FastAPI(lifespan=_lifespan, title="ptplan API", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url=OPENAPI_URL,
                   description="Explainable exercise-therapy plans for chronic low back and knee pain. "
                               "Errors always use the ErrorObject shape.")
@@ -41,11 +42,13 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
     app.state.video_jobs = video_jobs(settings, app.state.sessions, in_process=settings.jobs_in_process)
     install_api(app)
+    docs.install(app, OPENAPI_URL)
     web.mount(app)  # the pages' "/" comes before the redirect below
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     # An upload may be as large as the clip limit plus room for the multipart headers and the task field.
     app.add_middleware(limits.BodySizeLimit, max_bytes=settings.max_body_bytes,
                        overrides=[("POST", UPLOAD_PATH, settings.max_video_bytes + 65536, "file")])
+    app.add_middleware(SecurityHeaders, hsts=settings.cookies_secure)  # outermost: every answer gets them
     return app
 
 

@@ -26,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from ptplan.core import kana
 
 ROLES = ("admin", "therapist", "patient")
 
@@ -85,6 +87,10 @@ class Patient(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @validates("furigana")
+    def _one_kana_form(self, _key, value: str | None) -> str | None:
+        # Stored in one form (full-width katakana), so ｻﾄｳ, さとう and サトウ are one reading to the search.
+        return kana.furigana(value)
 
 class User(Base):
     __tablename__ = "users"
