@@ -7,16 +7,16 @@ log, unique per patient, so a log queued offline and sent twice is stored once. 
 the clinic's own worklist thresholds over the defaults in ``ptplan/clinic/worklist.yaml``.
 ``alert_acks``: who acknowledged which alert, when, with what note (also in the audit log).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
