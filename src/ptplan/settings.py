@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(None, description="force the Secure cookie flag; default: on unless loopback")
     sqlite_synchronous: str = Field("FULL", pattern="^(FULL|NORMAL|EXTRA)$",
                                     description="SQLite synchronous mode; FULL survives power loss, not only a crash")
+    workers: int = Field(1, ge=1, le=64, description="server processes `ptplan serve` starts (uvicorn workers); "
+                                                     "each one is stateless, all share the database")
+    redis_url: str | None = Field(None, description="Redis URL (redis://host:6379/0); when set, video jobs queue in "
+                                                    "Redis so workers on several machines share them")
+    jobs_in_process: bool = Field(True, description="run a video-analysis worker thread inside each server process; "
+                                                    "set false when `ptplan worker` runs apart from the server")
+    job_heartbeat_seconds: float = Field(10, gt=0, description="how often a running job records that it is alive; a job "
+                                                             "silent for 3 beats is taken as interrupted and retried")
+    job_max_attempts: int = Field(3, ge=1, description="runs a video job may start before it is failed as interrupted")
+    job_timeout_seconds: float = Field(1800, gt=0, description="a video job running longer than this is failed")
+    video_analyzer: str = Field("ptplan.clinic.videos:run_analysis", pattern=r"^[\w.]+:\w+$",
+                                description="module:function that analyses one clip (path, task) -> result dict")
 
     @property
     def max_video_bytes(self) -> int:
@@ -58,6 +70,10 @@ class Settings(BaseSettings):
     @property
     def cookies_secure(self) -> bool:
         return (not self.is_loopback) if self.secure_cookies is None else self.secure_cookies
+
+    def job_queue_file(self) -> Path:
+        """The embedded job queue (huey on SQLite) when no Redis URL is set: one file beside the database."""
+        return self.data_dir / "jobs.sqlite3"
 
     def sqlalchemy_url(self) -> str:
         if self.database_url:
@@ -100,7 +116,18 @@ def persisted_secret(data_dir: Path) -> str:
         return path.read_text(encoding="utf-8").strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
+    # Written whole to a private temporary file, then linked into place: several server processes starting at
+    # once all end up with the one key that won the link, and none reads a half-written file.
+    tmp = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink(missing_ok=True)
     return key

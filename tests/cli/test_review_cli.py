@@ -11,7 +11,7 @@ CASE = LOGS / "case_for_logs.yaml"
 
 @pytest.mark.parametrize(("log", "decision", "next_phase"), [
     ("progress", "progress", "phase_2"), ("hold", "hold", "phase_1"), ("regress", "regress", "phase_1"),
-    ("refer", "refer", "phase_1"), ("refer_no_improvement", "refer", "phase_1"),
+    ("refer", "refer", "phase_1"), ("review", "review", "phase_1"), ("refer_no_improvement", "refer", "phase_1"),
 ])
 def test_it_decides_each_sample_log(run, log, decision, next_phase):
     code, out, err = run("review", str(CASE), str(LOGS / f"{log}.yaml"), "--json")

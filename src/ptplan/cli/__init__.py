@@ -23,7 +23,7 @@ LAZY = {"kb": ("ptplan.cli.kb", "app"), "case": ("ptplan.cli.case", "app"), "sch
         "render": ("ptplan.cli.render", "render_cmd"), "measure": ("ptplan.cli.measure", "app"),
         "review": ("ptplan.cli.review", "review"), "video": ("ptplan.cli.video", "app"),
         "db": ("ptplan.cli.db", "app"), "user": ("ptplan.cli.user", "app"),
-        "serve": ("ptplan.cli.server", "serve"), "demo": ("ptplan.cli.server", "demo")}
+        "serve": ("ptplan.cli.server", "serve"), "worker": ("ptplan.cli.server", "worker"), "demo": ("ptplan.cli.server", "demo")}
 
 
 class LazyGroup(TyperGroup):

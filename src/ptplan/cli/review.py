@@ -2,7 +2,8 @@
 
 LOG (YAML or JSON) holds ``latest`` questionnaires, ``sessions`` and optionally ``baseline``
 (default: the case's questionnaires on ``assessed_on``), ``plan`` (default: the plan made from the
-case when ``ptplan.core.services.make_plan`` exists), ``new_red_flags`` and ``phase``.
+case when ``ptplan.core.services.make_plan`` exists), ``new_red_flags``, ``new_signs`` (kb/progression.yaml
+``type: sign``: spreading numbness, a warm swollen knee...) and ``phase``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from ptplan.core.case_io import load_case_file, parse_text
 from ptplan.core.services import review as review_core
 from ptplan.errors import InputError, PtplanError, error_payload
 
-LABELS = {"progress": ("進める", "progress"), "hold": ("現状維持", "hold"), "regress": ("負荷を下げる", "regress"),
-          "refer": ("医師の診察へ", "refer")}
+LABELS = {"progress": ("進める", "progress"), "hold": ("現状維持", "hold"), "review": ("計画の見直し", "review the plan"),
+          "regress": ("負荷を下げる", "regress"), "refer": ("主治医に報告・相談", "refer for medical review")}
 
 
 def _read_log(path: Path) -> dict[str, Any]:
@@ -41,7 +42,8 @@ def run(case_path: Path, log_path: Path, lang: str | None = None) -> dict[str, A
     lang = lang or log.get("lang") or case.lang
     baseline = log.get("baseline") or {"date": case.assessed_on, "questionnaires": case.questionnaires}
     return review_core(_plan(log, case, lang), baseline, log.get("latest"), log.get("sessions") or [],
-                       new_red_flags=log.get("new_red_flags") or (), lang=lang, phase=log.get("phase"))
+                       new_red_flags=log.get("new_red_flags") or (), lang=lang, phase=log.get("phase"),
+                       new_signs=log.get("new_signs") or ())
 
 
 def _dose(d: dict) -> str:
@@ -54,6 +56,11 @@ def render(r: dict[str, Any]) -> list[str]:
     out = [f"{'判定' if ja else 'Decision'}: {LABELS[r['decision']][0 if ja else 1]} — {r['name']}"]
     out += [f"  - {x['text']}" + (f" [{', '.join(x['refs'])}]" if x["refs"] else "")
             + (" (unverified)" if x["status"] == "unverified" else "") for x in r["reasons"]]
+    if r.get("next_review_weeks"):
+        out.append(f"{'次回の再評価' if ja else 'Next review'}: {r['next_review_weeks']:g} {'週後' if ja else 'weeks'}")
+    if r.get("missing_baseline"):
+        out.append(f"{'初回評価がない尺度（変化を判定できません）' if ja else 'No baseline (change cannot be judged)'}: "
+                   f"{', '.join(r['missing_baseline'])}")
     ph = r["phase"]
     out.append(f"{'次の段階' if ja else 'Next phase'}: {ph['next'] or '-'}"
                + (f" ({'現在' if ja else 'now'}: {ph['current']})" if ph["current"] else ""))

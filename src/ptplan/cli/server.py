@@ -1,4 +1,4 @@
-"""``ptplan serve`` and ``ptplan demo``."""
+"""``ptplan serve``, ``ptplan worker`` and ``ptplan demo``."""
 
 from __future__ import annotations
 
@@ -6,20 +6,62 @@ import typer
 
 
 def serve(host: str = typer.Option(None, "--host", help="bind address (default 127.0.0.1; PTPLAN_HOST)"),
-          port: int = typer.Option(None, "--port", help="port (default 8000; PTPLAN_PORT)")):
-    """Run the web app and the API with uvicorn; migrations run first."""
+          port: int = typer.Option(None, "--port", help="port (default 8000; PTPLAN_PORT)"),
+          workers: int = typer.Option(None, "--workers", help="server processes (default 1; PTPLAN_WORKERS)")):
+    """Run the web app and the API with uvicorn; migrations run first.
+
+    With ``--workers N`` uvicorn starts N processes, each building the app from the environment
+    (``ptplan.server:app_from_env``); they share the database and the job queue and keep nothing in
+    memory that another process needs."""
+    import os
+
     import uvicorn
 
     from ptplan.server import create_app
     from ptplan.settings import load_settings
+    from ptplan.store.db import make_engine, upgrade
 
-    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    overrides = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v is not None}
     settings = load_settings(**overrides).resolved()
     ensure_can_listen(settings.host, settings.port)
-    app = create_app(settings)
+    engine = make_engine(settings.sqlalchemy_url(), settings.sqlite_synchronous)
+    upgrade(engine)  # once, here, before any worker process starts
     typer.echo(f"ptplan: http://{settings.host}:{settings.port}/  (API docs: /docs)  "
-               f"database: {app.state.engine.url.render_as_string()}")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+               f"database: {engine.url.render_as_string()}  workers: {settings.workers}")
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, engine=engine, migrate=False), host=settings.host, port=settings.port,
+                    log_level="info")
+        return
+    engine.dispose()
+    # The worker processes read their settings from the environment: pass on the options and the secret
+    # resolved above (on loopback it was generated into the data dir; this keeps every process on one key).
+    os.environ.update({"PTPLAN_HOST": settings.host, "PTPLAN_PORT": str(settings.port),
+                       "PTPLAN_WORKERS": str(settings.workers), "PTPLAN_SECRET_KEY": settings.secret_key,
+                       "PTPLAN_DATA_DIR": str(settings.data_dir)})
+    uvicorn.run("ptplan.server:app_from_env", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level="info")
+
+
+def worker(threads: int = typer.Option(1, "--threads", min=1, max=32,
+                                       help="jobs this process runs at once (each analysis uses a core)")):
+    """Run video-analysis jobs apart from the web server, until Ctrl-C / SIGTERM.
+
+    Uses the same settings as the server (database, PTPLAN_REDIS_URL or the queue file in the data
+    dir). Start several on one machine or, with Redis, on several machines; set PTPLAN_JOBS_IN_PROCESS=false
+    on the server so it leaves the jobs to them."""
+    import logging
+
+    from ptplan.server import video_jobs
+    from ptplan.settings import load_settings
+    from ptplan.store.db import make_engine, session_factory, upgrade
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = load_settings()
+    engine = make_engine(settings.sqlalchemy_url(), settings.sqlite_synchronous)
+    upgrade(engine)
+    queue = "redis" if settings.redis_url else str(settings.job_queue_file())
+    typer.echo(f"ptplan worker: {threads} thread(s), queue {queue}, database {engine.url.render_as_string()}")
+    video_jobs(settings, session_factory(engine)).run_consumer(threads)
 
 
 def ensure_can_listen(host: str, port: int) -> None:

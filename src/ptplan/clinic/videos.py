@@ -1,31 +1,25 @@
-"""Movement clips attached to an assessment: upload (therapists), status and result, and the
-in-process analysis worker.
+"""Movement clips attached to an assessment: upload (therapists), status and result, and the analysis
+function the job layer runs.
 
 The upload is checked (size, and type by its first bytes, not the client's content type) and streamed
-to the data dir. One background thread analyses clips one at a time (each takes seconds of CPU), with
-its own database session. The clip is deleted afterwards unless the clinic keeps clips. Reads follow
-the other patient records: staff of the clinic, or the patient themselves.
+to the data dir. The analysis runs as a durable background job (:mod:`ptplan.clinic.jobs`), which
+deletes the clip afterwards unless the clinic keeps clips. Reads follow the other patient records:
+staff of the clinic, or the patient themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import queue
 import secrets
-import threading
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
-
 from ptplan.clinic.access import Actor, use_case
-from ptplan.errors import Problem, PtplanError
+from ptplan.errors import PtplanError
 from ptplan.store import repositories as repo
-from ptplan.store.models import Assessment, Clinic, VideoAnalysis, utcnow
+from ptplan.store.models import Assessment, VideoAnalysis
 
-log = logging.getLogger("ptplan.clinic.videos")
 CHUNK = 1024 * 1024
 INSTALL_HINT = "video analysis is not installed on this server; install ptplan[video]"
 
@@ -101,61 +95,6 @@ def run_analysis(path: str, task: str) -> dict:
     return json_safe(result)
 
 
-class VideoJobs:
-    """A queue of analysis ids and one daemon thread (started on the first job) that works through it."""
-
-    def __init__(self, sessions, analyze=run_analysis) -> None:
-        self.sessions = sessions
-        self.analyze = analyze
-        self.queue: queue.Queue[int] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def submit(self, analysis_id: int) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="ptplan-video-jobs", daemon=True)
-                self._thread.start()
-        self.queue.put(analysis_id)
-
-    def _loop(self) -> None:
-        while True:
-            analysis_id = self.queue.get()
-            try:
-                self.process(analysis_id)
-            except Exception:  # a broken job must not stop the worker
-                log.exception("video job %s failed unexpectedly", analysis_id)
-            finally:
-                self.queue.task_done()
-
-    def process(self, analysis_id: int) -> None:
-        with self.sessions() as db:
-            row = db.get(VideoAnalysis, analysis_id)
-            if row is None or row.status != "queued":
-                return
-            row.status = "running"
-            db.commit()
-            self._analyse(row)
-            row.finished_at = utcnow()
-            keep = db.scalar(select(Clinic.keep_video_clips).where(Clinic.id == row.clinic_id))
-            if not keep and row.clip_path:
-                Path(row.clip_path).unlink(missing_ok=True)
-                row.clip_path = None
-            db.commit()
-
-    def _analyse(self, row: VideoAnalysis) -> None:
-        try:
-            row.result = self.analyze(row.clip_path, row.task)
-            row.status = "done"
-        except PtplanError as exc:
-            row.status, row.error = "failed", [p.as_dict() for p in exc.problems]
-        except Exception:
-            log.exception("video analysis %s crashed", row.id)
-            row.status = "failed"
-            row.error = [Problem("file", "the clip could not be analysed (internal error; it has been logged)",
-                                 "analysis_failed", "動画を解析できませんでした（内部エラー。記録済み）").as_dict()]
-
-
 def _name(filename: str | None) -> str:
     # Only shown back to the user; path parts and control characters are dropped.
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -165,7 +104,8 @@ def _name(filename: str | None) -> str:
 @use_case
 def upload(actor: Actor, assessment_id: int, src: BinaryIO, filename: str | None, task: str, folder: Path,
            max_bytes: int) -> VideoAnalysis:
-    """Store the clip and a queued analysis row; the caller submits the row id to :class:`VideoJobs`.
+    """Store the clip and a queued analysis row; the caller submits the row id to
+    :class:`ptplan.clinic.jobs.VideoJobs`.
     The clip file is removed again when the row cannot be stored."""
     actor.require("therapist")
     assessment = actor.record(Assessment, assessment_id, "assessment_id")

@@ -26,6 +26,7 @@ class FindingHit:
     threshold: Text
     refs: tuple[str, ...]
     status: str = "verified"
+    video: dict[str, Any] | None = None   # the video measure behind it, when a video analysis produced it
     also: tuple[str, ...] = ()  # other tests that yield the same finding in this case (test ids)
 
 
@@ -60,8 +61,10 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
                 if hit.source != f"test:{tid}" and tid not in hit.also:
                     hits[y.finding] = replace(hit, also=(*hit.also, tid))
                 continue
-            hits[y.finding] = FindingHit(y.finding, f"test:{tid}", _values(y.when.parsed, facts),
-                                         _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status)
+            values = _values(y.when.parsed, facts)
+            hits[y.finding] = FindingHit(y.finding, f"test:{tid}", values,
+                                         _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status,
+                                         video_source(case, tid, values))
             facts[f"finding.{y.finding}"] = True
     for rule, fn in idx.finding_rules:
         if rule.finding in hits or not fn(facts, norms):
@@ -70,6 +73,22 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
                                         tuple(rule.refs), rule.status)
         facts[f"finding.{rule.finding}"] = True
     return hits
+
+
+def video_source(case: Case, tid: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The video evidence behind a finding read from ``<task>_observation``, when a video analysis recorded it."""
+    task = tid.removesuffix("_observation")
+    m = case.movement.get(task)
+    if m is None or m.source != "video":
+        return None
+    prefix = f"test.{tid}.obs."
+    for path in values:
+        obs = path.removeprefix(prefix)
+        if path.startswith(prefix) and obs in m.evidence:
+            e = m.evidence[obs]
+            return {"task": task, "observation": obs, "measure": e.measure, "value": e.value, "unit": e.unit,
+                    "quality": e.quality}
+    return None
 
 
 def _values(cond: conditions.Condition, facts: dict[str, Any]) -> dict[str, Any]:

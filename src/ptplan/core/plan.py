@@ -21,7 +21,8 @@ from ptplan.core.screening import evidence, screen
 
 #: engine convention (SPEC §1: "reassess every few weeks"); a yellow flag's review_weeks shortens it.
 DEFAULT_REVIEW_WEEKS = 4
-FOLLOW_UP_MEASURES = ("nrs", "odi", "psfs", "start_back")
+#: measures repeated at the review (STarT Back stratifies at baseline and is not a change measure)
+FOLLOW_UP_MEASURES = ("nrs", "odi", "psfs")
 LOCOMO_STAGES = {"locomo_stage_1", "locomo_stage_2", "locomo_stage_3"}
 
 
@@ -99,8 +100,11 @@ def flag_json(kb, f, s, lang: str, facts: dict[str, Any], norms) -> dict[str, An
 
 def finding_json(kb, h, lang: str) -> dict[str, Any]:
     f = kb.findings[h.id]
-    return {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
-            "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    out = {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
+           "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    if h.video is not None:
+        out["video"] = dict(h.video)
+    return out
 
 
 def hypothesis_json(kb, r, lang: str, found: dict | None = None, case: Case | None = None,
@@ -225,7 +229,10 @@ def follow_up_json(case: Case, s, advice: list, lang: str, found: set[str], stat
         measures.append("locomo25")
     doctor = [tx(a.text, lang) for a in advice if a.entry.category == "see_doctor"] or [tx(explain.SEE_DOCTOR, lang)]
     review = None if status == "withheld" else (s.review_weeks or DEFAULT_REVIEW_WEEKS)
-    return {"review_weeks": review, "measures": measures, "see_doctor_when": doctor}
+    # a measure repeated at the review shows change only against a baseline: ask for the missing ones now
+    taken = set(case.questionnaires or {})
+    return {"review_weeks": review, "measures": measures, "baseline_needed": [m for m in measures if m not in taken],
+            "see_doctor_when": doctor}
 
 
 def references_json(kb, plan: dict[str, Any]) -> list[dict[str, Any]]:

@@ -88,10 +88,10 @@ def self_check_case(answers: dict) -> dict[str, Any]:
 
 
 def review(plan: dict, baseline: dict, latest: dict, sessions: list[dict], new_red_flags=(),
-           lang: str = "ja", kb=None, phase=None) -> dict[str, Any]:
-    """Follow-up decision (progress / hold / regress / refer) per program and exercise."""
+           lang: str = "ja", kb=None, phase=None, new_signs=()) -> dict[str, Any]:
+    """Follow-up decision (progress / hold / review / regress / refer) per program and exercise."""
     return progression.review(plan, baseline, latest, sessions, new_red_flags=new_red_flags, lang=_lang(lang),
-                              kb=kb, phase=phase)
+                              kb=kb, phase=phase, new_signs=new_signs)
 
 
 def program_issued(plan: dict[str, Any]) -> bool:

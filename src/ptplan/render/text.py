@@ -38,6 +38,7 @@ LABELS = {
     "missing": ("未実施の検査", "Tests not yet done"),
     "review": ("見直し", "Review"),
     "weeks": ("週後", "weeks"),
+    "baseline_needed": ("初回に測っておく尺度（再評価で変化を判定するため）", "Measure now for a baseline"),
     "refs": ("文献", "Refs"),
 }
 #: fallback wording for plans stored before triage carried its own headline
@@ -198,6 +199,8 @@ def _follow_up(con: Console, plan: dict, lang: str) -> None:
     if f.get("review_weeks"):
         review = f"{f['review_weeks']}{_l('weeks', lang)}" if lang == "ja" else f"in {f['review_weeks']} weeks"
         con.print(f"\n[bold]{_l('follow_up', lang)}[/bold]  {_l('review', lang)}: {review}")
+    if f.get("baseline_needed"):
+        con.print(f"  {_l('baseline_needed', lang)}: {', '.join(f['baseline_needed'])}")
     con.print(f"\n[bold]{_l('doctor', lang)}[/bold]")
     for text in f["see_doctor_when"]:
         con.print(f"  • {text}")

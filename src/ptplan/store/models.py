@@ -26,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from ptplan.core import kana
 
 ROLES = ("admin", "therapist", "patient")
 
@@ -83,6 +85,10 @@ class Patient(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @validates("furigana")
+    def _one_kana_form(self, _key, value: str | None) -> str | None:
+        # Stored in one form (full-width katakana), so ｻﾄｳ, さとう and サトウ are one reading to the search.
+        return kana.furigana(value)
 
 class User(Base):
     __tablename__ = "users"
@@ -175,7 +181,8 @@ class VideoAnalysis(_PatientOwned, Base):
     """One uploaded clip and its analysis job: queued -> running -> done | failed."""
 
     __tablename__ = "video_analyses"
-    __table_args__ = (Index("ix_video_analyses_assessment_created", "assessment_id", "created_at"),)
+    __table_args__ = (Index("ix_video_analyses_assessment_created", "assessment_id", "created_at"),
+                      Index("ix_video_analyses_status_heartbeat", "status", "heartbeat_at"))
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="RESTRICT"))
     task: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(10), default="queued")
@@ -185,6 +192,11 @@ class VideoAnalysis(_PatientOwned, Base):
     error: Mapped[list | None] = mapped_column(JSON)
     clip_path: Mapped[str | None] = mapped_column(String(1000))
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The job's lease (ptplan.clinic.jobs): runs started, and the current run's start, heartbeat and claim token.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    job_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEvent(Base):

@@ -531,8 +531,12 @@ class MeasureDef(_Entry):
 
 
 #: values the progression engine computes for the program and for each exercise (see core/progression.py)
+#: (recent_* read the last week of sessions or the last three, whichever holds more; primary_* read only the
+#: measures listed by the ``primary_measures`` setting; new_* count what the follow-up recorded)
 Metric = Literal["new_red_flags", "review_due", "adherence", "sessions_logged", "mean_pain_rise", "mean_rpe",
-                 "any_mcid_met", "any_worsened"]
+                 "any_mcid_met", "any_worsened", "weeks_elapsed", "refer_due", "recent_flares",
+                 "recent_mean_pain_rise", "primary_mcid_met", "primary_worsened", "new_neuro_signs",
+                 "new_acute_flares"]
 
 
 class Check(BaseModel):
@@ -565,11 +569,12 @@ class DoseStep(BaseModel):
 
 
 class ProgressionRule(_Entry):
-    """A decision rule (``type: decision``), a dose rule (``type: dose``) or a setting (``type: setting``)."""
+    """A decision rule (``type: decision``), a dose rule (``type: dose``), a setting (``type: setting``: a
+    number, or a list of measure ids) or a sign a follow-up may record (``type: sign``: ``neuro`` or ``flare``)."""
 
-    type: Literal["decision", "dose", "setting"]
+    type: Literal["decision", "dose", "setting", "sign"]
     name: Text
-    decision: Literal["progress", "hold", "regress", "refer"] | None = None
+    decision: Literal["progress", "hold", "review", "regress", "refer"] | None = None
     priority: int = Field(50, description="decision rules are tried in ascending priority")
     scope: list[Literal["program", "exercise"]] = Field(default_factory=lambda: ["program", "exercise"])
     all: list[Check] = Field(default_factory=list, description="every check must hold")
@@ -579,6 +584,9 @@ class ProgressionRule(_Entry):
     progress_steps: list[DoseStep] = Field(default_factory=list, description="tried in order; first that fits")
     regress_steps: list[DoseStep] = Field(default_factory=list)
     value: float | None = None
+    measures: list[Id] = Field(default_factory=list, description="a setting naming measures (e.g. primary ones)")
+    sign: Literal["neuro", "flare"] | None = Field(None, description="what a recorded sign means (type: sign)")
+    next_review_weeks: float | None = Field(None, gt=0, le=12, description="a decision that brings the review forward")
     refs: list[Id] = Field(default_factory=list)
     status: Status = "verified"
     basis: Text | None = None
@@ -586,11 +594,12 @@ class ProgressionRule(_Entry):
     @model_validator(mode="after")
     def _shape(self) -> ProgressionRule:
         need = {"decision": self.decision is not None, "dose": bool(self.families and self.progress_steps),
-                "setting": self.value is not None}
+                "setting": self.value is not None or bool(self.measures), "sign": self.sign is not None}
         if not need[self.type]:
             raise ValueError({"decision": "a decision rule needs `decision`",
                               "dose": "a dose rule needs `families` and `progress_steps`",
-                              "setting": "a setting needs `value`"}[self.type])
+                              "setting": "a setting needs `value` or `measures`",
+                              "sign": "a sign needs `sign` (neuro or flare)"}[self.type])
         if self.type != "decision" and self.status == "verified" and not self.refs:
             raise ValueError("verified numbers need refs; otherwise mark status: unverified with a basis")
         return self
