@@ -94,7 +94,7 @@ SIDES = {"ja": ("右", "左", "／"), "en": ("R ", "L ", " / ")}
 
 
 def _num(v: float, record) -> str:
-    v = -v if record.negate else v
+    v = -v if record.negate and v else v  # a negated 0 stays 0 (not −0°)
     text = f"{v:g}"
     return text.replace("-", "−") if record.negate or record.kind in ("angle", "pressure") else text
 
