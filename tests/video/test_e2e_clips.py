@@ -88,3 +88,18 @@ def test_it_agrees_on_the_knee_flexion_peak_between_two_side_on_cameras(side_pai
     assert np.nanmax(a) > 40 and np.nanmax(b) > 40  # a real bend was seen by both
     assert np.nanmax(a) == pytest.approx(np.nanmax(b), abs=KNEE_TOLERANCE)
     assert abs(int(np.nanargmax(a)) - int(np.nanargmax(b))) <= 3  # same moment (60 fps)
+
+
+def test_segments_on_warm_worker_processes_track_like_one_pass(data_dir, walk):
+    """Two warm workers, each tracking half the clip (with the hand-over), find the same walker."""
+    from ptplan.video.analyze import run
+
+    par = run(str(data_dir / "walk_sagittal.mp4"), "gait", {"workers": 2})
+    one = [i for i, s in enumerate(walk.status) if s == "ok"]
+    two = [i for i, s in enumerate(par.status) if s == "ok"]
+    both = sorted(set(one) & set(two))
+    assert len(both) >= 0.9 * len(one)
+    d = [np.linalg.norm(torso(walk.raw[i])[0] - torso(par.raw[i])[0]) / torso(walk.raw[i])[1] for i in both]
+    assert np.median(d) < 0.05  # the same person, landmarks within a few percent of a torso
+    m = {x["name"]: x for x in par.result["measures"]}
+    assert m["gait.cadence"]["value"] == pytest.approx(HAND_CADENCE, abs=5.0)

@@ -7,9 +7,9 @@ indexes come from migration 0004):
 - SQLite, 1–2 characters: FTS5 table ``patients_name_grams`` of every 1- and 2-character piece, each
   token tagged with its clinic (``c1・佐藤``);
 - PostgreSQL, 3+ characters: ``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
-- PostgreSQL, 1–2 characters: B-tree side table ``patient_name_grams(clinic_id, gram, patient_id)`` of
-  the same pieces (migration 0006; a trigger fills it from ``ptplan_name_grams(name, furigana)``), so the
-  count of a common character is an index-only scan.
+- PostgreSQL, 1–2 characters: B-tree side table ``patient_name_grams(clinic_id, gram, name, patient_id)``
+  of the same pieces (migration 0006; a trigger fills it from ``ptplan_name_grams(name, furigana)``): the
+  count is an index-only scan and :func:`pg_piece_query` pages in name order along that index.
 
 A trigram index cannot serve a query shorter than three characters, and two-character surnames and
 one-character given names (佐藤, 翔) are what a Japanese clinic types most, hence the second index.
@@ -116,7 +116,19 @@ def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     return _grouped(Patient.id.in_(_pg_gram_ids(q, element.clinic_id)), compiler, **kw)
 
 
-PG_GRAMS = sql_table("patient_name_grams", column("clinic_id"), column("gram"), column("patient_id"))
+PG_GRAMS = sql_table("patient_name_grams", column("clinic_id"), column("gram"), column("name"), column("patient_id"))
+
+
+def uses_pg_pieces(dialect: str | None, query: str) -> bool:
+    return dialect == "postgresql" and len(query) < TRIGRAM
+
+
+def pg_piece_query(query: str, clinic_id: int):
+    """The clinic's patients with ``query`` (1–2 characters) in name or furigana, in (name, id) order read
+    from the piece table's primary key, so a LIMIT stops after that many entries."""
+    return (select(Patient).join(PG_GRAMS, PG_GRAMS.c.patient_id == Patient.id)
+            .where(_pg_gram_where(query, clinic_id), Patient.clinic_id == clinic_id)
+            .order_by(PG_GRAMS.c.name, PG_GRAMS.c.patient_id))
 
 
 def _pg_gram_where(query: str, clinic_id: int):

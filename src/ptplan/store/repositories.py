@@ -125,9 +125,12 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 # --- patients ----------------------------------------------------------------------------------
 
-def patients_query(clinic_id: int, q: str | None = None):
-    """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed)."""
+def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = None):
+    """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed).
+    ``dialect`` (the session's database) lets PostgreSQL page short queries along their own index."""
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
+    if q and q.strip() and len(kana.search_forms(q.strip())) == 1 and name_search.uses_pg_pieces(dialect, q.strip()):
+        return name_search.pg_piece_query(q.strip(), clinic_id)
     if q and q.strip():
         return stmt.where(_any_form(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
@@ -163,6 +166,9 @@ def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset
     if len(kana.search_forms(q.strip())) > 1:  # several forms: count the rows (no one index holds the union)
         return page(db, patients_query(clinic_id, q), limit, offset)
     plan = name_search.search_plan(db, clinic_id, q.strip(), size)
+    dialect = db.get_bind().dialect.name
+    if name_search.uses_pg_pieces(dialect, q.strip()):
+        return db.scalars(patients_query(clinic_id, q, dialect).limit(limit).offset(offset)).all(), plan.total
     if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
     order = Patient.name if plan.in_name_order else name_search.search_order()

@@ -33,6 +33,7 @@ class Settings:
     subject_box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in pixels
     discover_every_s: float = 1.0   # people are looked for on one frame every this many seconds
     strict_view: bool = False   # raise instead of warn when the view does not suit the task
+    workers: int = 1            # > 1: discovery and tracking in segments on a pool of warm worker processes
 
 
 @dataclass
@@ -108,8 +109,16 @@ def track(path: str, settings: Settings | dict | None = None, progress: Callable
         raise InputError.single("file", f"the clip is {n / fps:.2f} s long; at least {MIN_SECONDS:.0f} s is needed",
                                 code="too_short",
                                 message_ja=f"動画が短すぎます（{n / fps:.2f}秒）。{MIN_SECONDS:.0f}秒以上必要です")
-    subject, others = _discover(path, fps, w, h, s, prefer_moving=prefer_moving)
-    raw, world, status, boxes = _track(path, n, fps, (w, h), subject, others, s, progress)
+    if s.workers > 1:
+        from ptplan.video.parallel import get_pool
+
+        pool = get_pool(s.workers, s.backend)
+        every = max(1, round(fps * s.discover_every_s))
+        subject, others = _choose(pool.discover(path, n, every), fps, w, h, s, prefer_moving)
+        raw, world, status, boxes = pool.track(path, n, fps, (w, h), subject, others, progress)
+    else:
+        subject, others = _discover(path, fps, w, h, s, prefer_moving=prefer_moving)
+        raw, world, status, boxes = _track(path, n, fps, (w, h), subject, others, s, progress)
     return Tracked(fps, (w, h), raw, world, status, boxes, time.perf_counter() - t0)
 
 
@@ -131,6 +140,10 @@ def _discover(path, fps, w, h, s: Settings, prefer_moving: bool = False):
         sightings = [(i, people_in(rgb, detector)) for i, rgb in sample_frames(path, every)]
     finally:
         detector.close()
+    return _choose(sightings, fps, w, h, s, prefer_moving)
+
+
+def _choose(sightings, fps, w, h, s: Settings, prefer_moving: bool):
     ids = link([x for x in sightings if x[1]], fps)
     box = np.array(s.subject_box, dtype=float) if s.subject_box is not None else None
     k = choose_subject(ids, w, h, box, prefer_moving)
@@ -144,9 +157,8 @@ def _discover(path, fps, w, h, s: Settings, prefer_moving: bool = False):
 def _track(path, n, fps, size, subject, others, s: Settings, progress):
     """Track the subject over the clip in one pass; a reader thread decodes ahead of inference.
 
-    (Splitting the clip into segments was measured and dropped: MediaPipe holds the GIL while it
-    runs, so threads gave 1.05x, and spawning processes cost more than it saved on clips this short;
-    see docs/benchmarks.md.)
+    (With ``Settings.workers > 1`` the clip is tracked in segments on warm worker processes instead:
+    parallel.py. Threads do not help: MediaPipe holds the GIL while it runs.)
     """
     count = iter(range(1, n + 1))
     return _track_segment(path, 0, n, fps, size, subject, others, s, lambda: progress and progress(next(count), n))
@@ -154,25 +166,36 @@ def _track(path, n, fps, size, subject, others, s: Settings, progress):
 
 def _track_segment(path, lo, hi, fps, size, subject, others, s: Settings, tick):
     backend = get_backend(s.backend)
+    try:
+        raw, world, status, boxes, _ = track_range(backend, path, lo, hi, fps, size, subject, others, tick=tick)
+    finally:
+        backend.close()
+    return raw, world, status, boxes
+
+
+def track_range(backend, path, lo, hi, fps, size, subject, others, state=None, tick=None):
+    """Track frames [lo, hi) with ``backend``: (raw, world, status, boxes, final tracker state).
+
+    ``state`` hands over a previous segment's final state (see parallel.py)."""
     tracker = SubjectTracker(backend, subject, others, fps, size)
+    if state is not None:
+        tracker.st, tracker.misses = state
     raw = np.full((hi - lo, N_LANDMARKS, 3), np.nan)
     world = np.full((hi - lo, N_LANDMARKS, 3), np.nan)
     boxes = np.full((hi - lo, 4), np.nan)
     status = ["absent"] * (hi - lo)
-    try:
-        for i, rgb in iter_frames(path, start=lo, end=hi):
-            r = tracker.step(i, rgb)
-            status[i - lo] = r.status
-            if r.landmarks is not None:
-                raw[i - lo] = r.landmarks
-                if r.world is not None:
-                    world[i - lo] = r.world
-            if r.box is not None:
-                boxes[i - lo] = r.box
+    for i, rgb in iter_frames(path, start=lo, end=hi):
+        r = tracker.step(i, rgb)
+        status[i - lo] = r.status
+        if r.landmarks is not None:
+            raw[i - lo] = r.landmarks
+            if r.world is not None:
+                world[i - lo] = r.world
+        if r.box is not None:
+            boxes[i - lo] = r.box
+        if tick:
             tick()
-    finally:
-        backend.close()
-    return raw, world, status, boxes
+    return raw, world, status, boxes, (tracker.st, tracker.misses)
 
 
 def _measure(task, s: Settings, tr: Tracked, ok, t0) -> Analysis:

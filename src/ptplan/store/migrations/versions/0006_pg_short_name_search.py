@@ -3,8 +3,9 @@
 Migration 0004 served 1–2 character queries on PostgreSQL from a GIN index on ptplan_name_grams(name,
 furigana). Counting the matches of a common character (藤: one name in seven at 100,000 patients) then
 visits most of the table's pages (GIN has no index-only scans): p99 212 ms. Here the same pieces go into
-patient_name_grams(clinic_id, gram, patient_id), primary key in that order, so a count is an index-only
-range scan and the matching ids come from one B-tree range. A trigger on patients keeps it in step; the
+patient_name_grams(clinic_id, gram, name, patient_id), primary key in that order: a count is an
+index-only range scan, and a page of matches in name order is the next 50 entries of that range (then
+50 primary-key lookups), however common the character. A trigger on patients keeps it in step; the
 GIN index is dropped. SQLite is unchanged (its FTS5 piece table already counts from the index).
 
 Revision ID: 0006
@@ -20,19 +21,19 @@ branch_labels = None
 depends_on = None
 
 PG_UP = [
-    "CREATE TABLE patient_name_grams (clinic_id integer NOT NULL, gram text NOT NULL, patient_id integer NOT NULL, "
-    "CONSTRAINT pk_patient_name_grams PRIMARY KEY (clinic_id, gram, patient_id))",
+    "CREATE TABLE patient_name_grams (clinic_id integer NOT NULL, gram text NOT NULL, name text NOT NULL, "
+    "patient_id integer NOT NULL, CONSTRAINT pk_patient_name_grams PRIMARY KEY (clinic_id, gram, name, patient_id))",
     "CREATE INDEX ix_patient_name_grams_patient ON patient_name_grams (patient_id)",
-    "INSERT INTO patient_name_grams (clinic_id, gram, patient_id) "
-    "SELECT p.clinic_id, g.gram, p.id FROM patients p, unnest(ptplan_name_grams(p.name, p.furigana)) AS g(gram)",
+    "INSERT INTO patient_name_grams (clinic_id, gram, name, patient_id) "
+    "SELECT p.clinic_id, g.gram, p.name, p.id FROM patients p, unnest(ptplan_name_grams(p.name, p.furigana)) AS g(gram)",
     """CREATE FUNCTION ptplan_sync_name_grams() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
     DELETE FROM patient_name_grams WHERE patient_id = OLD.id;
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    INSERT INTO patient_name_grams (clinic_id, gram, patient_id)
-    SELECT NEW.clinic_id, g, NEW.id FROM unnest(ptplan_name_grams(NEW.name, NEW.furigana)) AS g;
+    INSERT INTO patient_name_grams (clinic_id, gram, name, patient_id)
+    SELECT NEW.clinic_id, g, NEW.name, NEW.id FROM unnest(ptplan_name_grams(NEW.name, NEW.furigana)) AS g;
   END IF;
   RETURN NULL;
 END $$""",
