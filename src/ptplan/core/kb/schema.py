@@ -387,6 +387,8 @@ class Component(_Entry):
     priority: int = Field(ge=1, le=99, description="1 comes first")
     exercises: int = Field(ge=1, le=4, description="how many exercises to choose")
     fallback: bool = Field(False, description="used to reach two components when few hypotheses are supported")
+    only_if_missing: bool = Field(False, description=(
+        "added (by an adjustment) only when no exercise already chosen addresses one of its targets"))
     why: Text
     refs: list[Id] = Field(min_length=1)
 
@@ -603,6 +605,18 @@ class ProgressionRule(_Entry):
         return self
 
 
+class ProgramLimits(BaseModel):
+    """Engine conventions, not clinical numbers: the size of a home program one can keep up, and how long an
+    exercise takes (a repetition of movement, the rest between sets, getting into position)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    daily_minutes: int = Field(30, ge=5, le=120, description="the busiest day of the week, estimated")
+    max_exercises: int = Field(8, ge=2, le=20)
+    rep_s: int = Field(3, ge=1, le=10, description="seconds of movement per repetition, on top of any hold")
+    set_rest_s: int = Field(30, ge=0, le=300, description="rest between sets when the dose names none")
+    setup_s: int = Field(30, ge=0, le=300, description="getting into position, once per exercise")
+
+
 class KbMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -611,6 +625,8 @@ class KbMeta(BaseModel):
     screening_regions: dict[Literal["spine", "knee"], list[str]] = Field(default_factory=dict, description=(
         "pain sites whose red-flag region must be screened; general questions are always screened, and the spine "
         "when no pain site is recorded"))
+    program_limits: ProgramLimits = Field(default_factory=lambda: ProgramLimits(), description=(
+        "how much a home program may ask for in a day; what does not fit is left for later, lowest priority first"))
 
 
 Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
