@@ -37,7 +37,7 @@ def test_it_rejects_an_unknown_format_naming_the_choices(plan_ja):
     with pytest.raises(InputError) as err:
         render(plan_ja, "docx")
     assert err.value.problems[0].path == "format"
-    assert "fhir, html, json, md, pdf, rehab-plan, rehab-plan-html, text" in err.value.problems[0].message
+    assert "fhir, html, ics, json, md, pdf, rehab-plan, rehab-plan-html, text" in err.value.problems[0].message
     assert set(RENDERERS) >= {"md", "html", "pdf", "fhir", "text", "json"}
 
 

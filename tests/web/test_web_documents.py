@@ -64,7 +64,7 @@ def test_an_english_reader_gets_the_japanese_made_plan_and_handout_in_english(br
         page.goto(f"{live_server['url']}/plans/{ja_plan}/handout")
         assert page.get_attribute("html", "lang") == "en"
         # the programme parts; the goals are the patient's own words, as typed
-        for part in ("section.summary", "section.exercises", "section.self-care", "section.doctor", "section.diary"):
+        for part in ("section.summary", "section.exercises", "section.doctor", "section.diary"):
             text = page.inner_text(part)
             assert text and not CJK.findall(text), (part, CJK.findall(text)[:20])
     finally:
