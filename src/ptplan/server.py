@@ -16,8 +16,8 @@ from ptplan.api import docs, limits
 from ptplan.api.app import OPENAPI_URL
 from ptplan.api.app import install as install_api
 from ptplan.api.routers.videos import UPLOAD_PATH
-from ptplan.clinic.auth import LoginThrottle
 from ptplan.clinic.jobs import VideoJobs, load_analyzer, make_huey
+from ptplan.clinic.throttle import make_throttle
 from ptplan.core.kb.loader import default_kb
 from ptplan.http.headers import SecurityHeaders
 from ptplan.settings import Settings, load_settings
@@ -39,7 +39,8 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.kb = kb or default_kb()
-    app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.throttle = make_throttle(settings)
+    app.state.trusted_proxies = settings.trusted_proxy_networks
     app.state.video_jobs = video_jobs(settings, app.state.sessions, in_process=settings.jobs_in_process)
     install_api(app)
     docs.install(app, OPENAPI_URL)
