@@ -1,17 +1,23 @@
-"""API benchmark: requests/s and latency of POST /api/v1/plans:preview against GET /api/v1/health.
+"""API benchmark: requests/s and latency of POST /api/v1/plans:preview against GET /api/v1/health, with
+one server process and with several (`ptplan serve --workers N`).
 
-Starts ``ptplan serve`` (uvicorn, one worker) on a free loopback port with a throw-away data dir and
-drives both endpoints with the same load generator (httpx clients in threads, keep-alive) in the
-same run, alternating rounds so machine noise hits both alike. The difference is what the engine
-and validation cost on top of the framework. Traffic stays on 127.0.0.1 and is bounded in count.
+For each worker count it starts ``ptplan serve --workers N`` on a free loopback port with a throw-away
+data dir and drives both endpoints with the same load generator (client processes, each with httpx
+clients in threads, keep-alive) in the same run, alternating rounds so machine noise hits both alike.
+The health/preview difference is what the engine and validation cost on top of the framework; the
+preview rate at N workers against 1 worker is the scaling. The load generator shares the machine's
+cores with the server, so on 2 cores it takes part of what a second worker could use. Traffic stays on
+127.0.0.1 and is bounded in count.
 
-    python bench/api.py [--requests 2000] [--concurrency 8] [--case examples/01_hamstring_office_worker.yaml]
+    python bench/api.py [--requests 2000] [--concurrency 8] [--workers 1,2] [--clients 2]
+                        [--case examples/01_hamstring_office_worker.yaml]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import socket
 import statistics
@@ -34,10 +40,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PTPLAN_DATA_DIR": tempfile.mkdtemp(prefix="ptplan-bench-api-"), "PTPLAN_DATABASE_URL": ""}
-    proc = subprocess.Popen([sys.executable, "-c", "from ptplan.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_server(port: int, workers: int = 1) -> subprocess.Popen:
+    env = {**os.environ, "PTPLAN_DATA_DIR": tempfile.mkdtemp(prefix="ptplan-bench-api-"), "PTPLAN_DATABASE_URL": "",
+           "PTPLAN_JOBS_IN_PROCESS": "false"}
+    proc = subprocess.Popen([sys.executable, "-c", "from ptplan.cli import main; main()", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
@@ -48,7 +56,8 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-def load(base: str, method: str, path: str, body: bytes | None, total: int, concurrency: int) -> dict:
+def _client_process(args: tuple) -> tuple[list[float], int]:
+    base, method, path, body, total, concurrency = args
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -67,16 +76,42 @@ def load(base: str, method: str, path: str, body: bytes | None, total: int, conc
             latencies.extend(mine)
             errors += bad
 
-    t0 = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return latencies, errors
+
+
+def load(pool, base: str, method: str, path: str, body: bytes | None, total: int, concurrency: int,
+         clients: int) -> dict:
+    t0 = time.perf_counter()
+    parts = pool.map(_client_process, [(base, method, path, body, total // clients, max(1, concurrency // clients))] * clients)
     elapsed = time.perf_counter() - t0
-    latencies.sort()
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
+    latencies = sorted(x for lat, _ in parts for x in lat)
+    return {"requests": len(latencies), "errors": sum(e for _, e in parts), "rps": len(latencies) / elapsed,
             "p50": statistics.median(latencies), "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)]}
+
+
+def measure(pool, workers: int, body: bytes, args) -> tuple[str, dict[str, list[dict]]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port, workers)
+    try:
+        first = httpx.post(f"{base}/api/v1/plans:preview", content=body, headers={"content-type": "application/json"})
+        first.raise_for_status()
+        engine = first.json().get("engine", "ptplan.core.services")
+        results: dict[str, list[dict]] = {"health": [], "preview": []}
+        for _ in range(args.rounds):
+            n = args.requests // args.rounds
+            results["health"].append(load(pool, base, "GET", "/api/v1/health", None, n, args.concurrency, args.clients))
+            results["preview"].append(load(pool, base, "POST", "/api/v1/plans:preview", body, n, args.concurrency,
+                                           args.clients))
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    return engine, results
 
 
 def main() -> None:
@@ -85,33 +120,34 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--case", default=str(ROOT / "examples" / "01_hamstring_office_worker.yaml"))
+    parser.add_argument("--workers", default="1,2", help="server process counts to compare, the first is the base")
+    parser.add_argument("--clients", type=int, default=2, help="load-generator processes")
     args = parser.parse_args()
     case_path = Path(args.case)
     case = yaml.safe_load(case_path.read_text(encoding="utf-8")) if case_path.exists() else {"lang": "ja"}
     body = json.dumps(case).encode()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
-    try:
-        first = httpx.post(f"{base}/api/v1/plans:preview", content=body, headers={"content-type": "application/json"})
-        first.raise_for_status()
-        engine = first.json().get("engine", "ptplan.core.services")
-        results: dict[str, list[dict]] = {"health": [], "preview": []}
-        for _ in range(args.rounds):
-            n = args.requests // args.rounds
-            results["health"].append(load(base, "GET", "/api/v1/health", None, n, args.concurrency))
-            results["preview"].append(load(base, "POST", "/api/v1/plans:preview", body, n, args.concurrency))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    counts = [int(w) for w in args.workers.split(",")]
+    runs = {}
+    with multiprocessing.Pool(args.clients) as pool:
+        for workers in counts:
+            engine, runs[workers] = measure(pool, workers, body, args)
     print(f"case: {case_path.name if case_path.exists() else 'minimal'}; preview engine: {engine}; "
-          f"concurrency {args.concurrency}; {args.rounds} alternating rounds")
-    print("| endpoint | requests | errors | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, rounds in results.items():
-        req = sum(r["requests"] for r in rounds)
-        print(f"| {name} | {req} | {sum(r['errors'] for r in rounds)} | "
-              f"{statistics.median(r['rps'] for r in rounds):.0f} | {statistics.median(r['p50'] for r in rounds):.1f} | "
-              f"{max(r['p99'] for r in rounds):.1f} |")
+          f"concurrency {args.concurrency} over {args.clients} client processes; {args.rounds} alternating rounds; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print("| workers | endpoint | requests | errors | req/s | p50 ms | p99 ms |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    rates = {}
+    for workers, results in runs.items():
+        for name, rounds in results.items():
+            req = sum(r["requests"] for r in rounds)
+            rates[workers, name] = statistics.median(r["rps"] for r in rounds)
+            print(f"| {workers} | {name} | {req} | {sum(r['errors'] for r in rounds)} | {rates[workers, name]:.0f} | "
+                  f"{statistics.median(r['p50'] for r in rounds):.1f} | {max(r['p99'] for r in rounds):.1f} |")
+    for workers in counts:
+        print(f"{workers} worker(s): preview at {rates[workers, 'preview'] / rates[workers, 'health']:.0%} of health's req/s")
+    for workers in counts[1:]:
+        print(f"preview req/s, {workers} workers / {counts[0]}: "
+              f"{rates[workers, 'preview'] / rates[counts[0], 'preview']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def add_user(data_dir: Path, username: str) -> None:
+def add_user(data_dir: Path, username: str, role: str = "admin") -> None:
     """A user in the SQLite database of ``data_dir`` (in-process: each ptplan command costs a second)."""
     from ptplan.store import db as store_db
     from ptplan.store import repositories as repo
@@ -52,7 +52,7 @@ def add_user(data_dir: Path, username: str) -> None:
     engine = store_db.make_engine(f"sqlite:///{data_dir / 'ptplan.sqlite3'}")
     store_db.upgrade(engine)
     with store_db.session_factory(engine)() as db:
-        repo.create_user(db, repo.get_or_create_clinic(db, "Aoba"), username, "long-enough-pw", "admin")
+        repo.create_user(db, repo.get_or_create_clinic(db, "Aoba"), username, "long-enough-pw", role)
         db.commit()
     engine.dispose()
 
@@ -148,3 +148,82 @@ def test_it_serves_https_through_the_documented_nginx_site(tmp_path):
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def _unit(name: str) -> dict[str, str]:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str
+    parser.read_string(block(name))
+    return dict(parser["Service"])
+
+
+def test_the_documented_units_verify_and_their_commands_serve_and_analyse(tmp_path):
+    """The two units pass `systemd-analyze verify` (where it exists); their ExecStart lines, run with the
+    documented settings file (paths and the database swapped for this test), serve the API and finish a
+    video job in the worker service while the server leaves jobs alone."""
+    httpx = pytest.importorskip("httpx")
+    venv_ptplan = str(Path(sys.executable).parent / "ptplan")
+    data = tmp_path / "data"
+    env_lines = dict(line.split("=", 1) for line in block("env-file").split("\n") if line.strip())
+    assert env_lines["PTPLAN_JOBS_IN_PROCESS"] == "false"
+    env_lines.update({"PTPLAN_DATA_DIR": str(data), "PTPLAN_DATABASE_URL": f"sqlite:///{data / 'ptplan.sqlite3'}",
+                      "PTPLAN_SECRET_KEY": secrets.token_urlsafe(32),
+                      "PTPLAN_VIDEO_ANALYZER": "fake_analyzer:analyze"})  # the analyzer interface, test stand-in
+    env = {**os.environ, **env_lines, "PYTHONPATH": str(ROOT / "tests" / "jobs"), "PTPLAN_SECURE_COOKIES": "false"}
+    server, worker = _unit("unit-server"), _unit("unit-worker")
+    for unit in (server, worker):
+        assert unit["EnvironmentFile"] == "/etc/ptplan/ptplan.env"
+        assert unit["ExecStart"].startswith("/opt/ptplan/.venv/bin/ptplan ")
+    if shutil.which("systemd-analyze"):
+        for name in ("unit-server", "unit-worker"):
+            path = tmp_path / f"{name}.service"
+            path.write_text(block(name).replace("/opt/ptplan/.venv/bin/ptplan", venv_ptplan)
+                            .replace("/opt/ptplan", str(tmp_path)).replace("/etc/ptplan/ptplan.env", str(tmp_path / "env"))
+                            .replace("User=ptplan\nGroup=ptplan\n", ""), encoding="utf-8")
+            (tmp_path / "env").write_text("\n".join(f"{k}={v}" for k, v in env_lines.items()), encoding="utf-8")
+            done = subprocess.run(["systemd-analyze", "verify", str(path)], capture_output=True, text=True, timeout=60)
+            # Outside a booted systemd the verifier also reports the host's missing units; ours must be clean.
+            assert path.name not in done.stderr, done.stderr
+    add_user(data, "hana", "therapist")
+    port = free_port()
+    commands = [server["ExecStart"].replace("--port 8000", f"--port {port}"), worker["ExecStart"]]
+    procs = [subprocess.Popen(["bash", "-c", "exec " + cmd.replace("/opt/ptplan/.venv/bin/ptplan", venv_ptplan)],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True) for cmd in commands]
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if client.get("/api/v1/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "the server unit's command did not answer"
+                time.sleep(0.3)
+            login = client.post("/api/v1/auth/login", json={"username": "hana", "password": "long-enough-pw"})
+            assert login.status_code == 200, login.text
+            client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+            pid = client.post("/api/v1/patients", json={"name": "単位 試験"}).json()["id"]
+            made = client.post(f"/api/v1/patients/{pid}/assessments", json={"case": _example_case()})
+            assert made.status_code == 201, made.text
+            clip = b"\x00\x00\x00\x18ftypmp42" + bytes(200)
+            video = client.post(f"/api/v1/assessments/{made.json()['id']}/videos", data={"task": "gait"},
+                                files={"file": ("c.mp4", clip, "video/mp4")}).json()
+            deadline = time.monotonic() + 120
+            while (status := client.get(f"/api/v1/videos/{video['id']}").json())["status"] not in ("done", "failed"):
+                assert time.monotonic() < deadline, f"the worker unit did not finish the job: {status}"
+                time.sleep(0.3)
+            assert status["status"] == "done" and status["result"]["analysed_by"] != procs[0].pid
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=30)
+
+
+def _example_case() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "examples" / "01_hamstring_office_worker.yaml").read_text(encoding="utf-8"))

@@ -52,3 +52,18 @@ def test_it_reads_sided_tests_by_the_worse_side(fkb):
     c = load_case_file(FIXTURE_CASES / "hamstring_compensatory.yaml", fkb)
     f = _findings(make_plan(c, "en", fkb))["hamstring_shortness"]
     assert f["value"] == {"test.passive_slr.min": 62}
+
+
+def test_a_finding_from_a_video_analysis_says_so_with_the_measure_and_its_quality(fkb):
+    from ptplan.core.plan_model import Plan
+
+    video = {"observations": ["pelvic_drop"], "source": "video", "measures": {"pelvic_drop": 7.5},
+             "evidence": {"pelvic_drop": {"measure": "pelvic_drop", "value": 7.5, "unit": "deg", "quality": 0.91}}}
+    plan = make_plan(case(movement={"single_leg_stance": video}), "en", fkb)
+    f = _findings(plan)["hip_abductor_weakness"]
+    assert f["source"] == "test:single_leg_stance_observation"
+    assert f["video"] == {"task": "single_leg_stance", "observation": "pelvic_drop", "measure": "pelvic_drop",
+                          "value": 7.5, "unit": "deg", "quality": 0.91}
+    Plan.model_validate(plan)
+    by_eye = make_plan(case(movement={"single_leg_stance": {"observations": ["pelvic_drop"]}}), "en", fkb)
+    assert "video" not in _findings(by_eye)["hip_abductor_weakness"]

@@ -99,8 +99,9 @@ def test_it_escapes_names_in_html(plan_ja):
 def test_it_shades_rest_days_in_the_diary(plan_ja):
     html = render(plan_ja, "html", date="2026-11-22", figures=False)
     diary = html[html.index('<section class="diary">'):]
-    first_week = diary[:diary.index("</table>")]
-    assert first_week.count('class="off"') == 8  # bridge and chair squat rest on Tue, Thu, Sat, Sun
+    sheet = diary[:diary.index("</table>")]
+    # one table holds two weeks: bridge and chair squat rest on Tue, Thu, Sat, Sun of each
+    assert sheet.count('class="off"') + sheet.count('class="off week2"') == 16
     assert "斜線の日は、その運動はお休みです。" in diary
 
 
@@ -138,3 +139,73 @@ def test_it_renders_a_readable_japanese_pdf_with_every_system_font_hidden(tmp_pa
     text = _pdf_text(pdf).replace(" ", "")
     assert "あお向けドローイン" in text and "山田花子" in text and "\ufffd" not in text
     assert_only_packaged_fonts(pdf)
+
+
+# --- the handout a patient reads (issue 16) -------------------------------------------------------------
+
+EX04 = Path(__file__).resolve().parents[2] / "examples" / "04_knee_to_back.yaml"
+EX09 = Path(__file__).resolve().parents[2] / "examples" / "09_high_psychosocial_risk.yaml"
+
+
+def _example(path: Path, lang: str = "ja") -> tuple[dict, dict]:
+    import yaml
+
+    from ptplan.core.services import plan_from_data
+
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return plan_from_data(case, lang=lang), case
+
+
+def test_page_one_starts_with_the_goals_and_the_program_and_the_doctor_box_comes_before_the_exercises():
+    plan, case = _example(EX04)
+    html = render(plan, "html", case=case, patient="山田 花子", therapist="佐藤 健", figures=False)
+    order = [html.index(marker) for marker in ('<section class="goals">', '<section class="summary">',
+                                               '<section class="doctor">', '<section class="exercises">',
+                                               '<section class="self-care">', '<section class="diary">')]
+    assert order == sorted(order)
+    assert html.rindex("</section>") == html.index("</section>", html.index('<section class="diary">'))  # sheet last
+    for goal in case["goals"]:
+        assert goal in html
+    assert "山田 花子" in html and "佐藤 健" in html
+    assert "2026年11月5日" in html  # the assessment date (assessed_on), not the day it was printed
+
+
+def test_the_self_care_list_is_short_and_medicines_are_left_to_the_doctor():
+    plan, case = _example(EX04)
+    html = render(plan, "html", case=case, figures=False)
+    tips = html[html.index('<ol class="tips">'):html.index("</ol>", html.index('<ol class="tips">'))]
+    assert 0 < tips.count("<li>") <= 8
+    ask = html[html.index('<section class="ask-doctor">'):]
+    medical = [a for a in plan["advice"] if a["category"] == "medical_option"]
+    assert medical and all(a["title"] in ask and a["text"] not in html for a in medical)
+
+
+def test_reasons_are_in_plain_words_and_katakana_names_are_led_by_plain_japanese():
+    plan, case = _example(EX09)
+    html = render(plan, "html", case=case, figures=False)
+    body = html[html.index('<section class="summary">'):]
+    assert "対応する" not in body
+    assert "背骨を一つずつ持ち上げるブリッジ（ペルビックカール）" in body
+
+
+def test_a_fearful_patient_reads_no_deficit_or_instability_talk():
+    plan, case = _example(EX09)
+    assert any(y for y in plan["triage"]["yellow_flags"])  # the example is the high-psychosocial-risk case
+    for lang, words in (("ja", ("不全", "不安定", "低下", "不良", "障害")), ("en", ("deficit", "instability", "weak", "poor"))):
+        plan, case = _example(EX09, lang)
+        html = render(plan, "html", lang, case=case, figures=False)
+        patient_part = html[html.index('<section class="summary">'):html.index('<section class="self-care">')]
+        doctor = patient_part.index('<section class="doctor">')  # the warning signs may say "weak": they should
+        patient_part = patient_part[:doctor] + patient_part[patient_part.index("</section>", doctor):]
+        found = [w for w in words if w in patient_part.lower()]
+        assert not found, found
+
+
+def test_doses_are_said_as_people_say_them():
+    from ptplan.render.labels import dose_text
+
+    assert dose_text({"reps": 1, "hold_s": 120, "sessions_per_week": 14}, "ja") == "2分間保持・毎日・1日2回"
+    assert dose_text({"reps": 1, "hold_s": 120, "sessions_per_week": 14}, "en") == "hold 2 min, twice a day"
+    two_sets = {"sets": 2, "reps": 10, "sessions_per_week": 3, "per_side": True}
+    assert dose_text(two_sets, "ja") == "10回 × 2セット・左右それぞれ・週3回"
+    assert dose_text({"sets": 1, "reps": 1, "sessions_per_week": 1}, "en") == "once, once a week"

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
+from ptplan.core import kana
 from ptplan.store import db as store_db
 from ptplan.store import repositories as repo
 from ptplan.store.models import Patient
@@ -33,9 +34,10 @@ def found(db, clinic_id, q) -> list[str]:
 
 
 def naive(q: str, names) -> list[str]:
-    """What a substring search must return: Latin letters in either case, everything else exactly."""
-    q = q.strip().lower()
-    return sorted(n for n, f in names if q in n.lower() or q in (f or "").lower())
+    """What a substring search must return: Latin letters in either case; the query as typed, width-folded
+    or in katakana; the reading as stored (katakana, width-folded); everything else exactly."""
+    forms = [f.lower() for f in kana.search_forms(q.strip())]
+    return sorted(n for n, f in names if any(q in n.lower() or q in (kana.furigana(f) or "").lower() for q in forms))
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -99,7 +101,9 @@ def test_it_serves_every_query_length_from_an_index(shared):
         else:
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # ten rows: make the planner show its index
             plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {stmt}", stmt.params))
-            assert "Bitmap Index Scan on ix_patients_name_" in plan, plan
+            # 3+ characters: the pg_trgm GIN index; 1–2: the B-tree piece table of migration 0006.
+            index = "Bitmap Index Scan on ix_patients_name_trgm" if len(q) >= 3 else "Index Only Scan using pk_patient_name_grams"
+            assert index in plan, plan
     shared[0].rollback()
 
 
@@ -146,3 +150,15 @@ def test_it_finds_patients_stored_before_the_search_migration(empty_engine):
     with store_db.session_factory(empty_engine)() as db:
         assert found(db, 1, "藤") == ["伊藤 翔", "佐藤 花子"]
         assert found(db, 1, "佐藤 花子") == ["佐藤 花子"] and found(db, 1, "翔") == ["伊藤 翔"]
+
+
+@pytest.mark.parametrize("typed", ["ｻﾄｳ", "さとう", "サトウ", "ｻﾄｳ ﾊﾅｺ", "さとう　はなこ"])
+def test_a_reading_is_found_however_its_kana_are_typed(db, typed):
+    clinic = repo.get_or_create_clinic(db, "Aoba")
+    add(db, clinic.id, "佐藤 花子", "さとう　はなこ")  # stored as サトウ ハナコ
+    add(db, clinic.id, "伊藤 翔", "ｲﾄｳ ｼｮｳ")
+    db.commit()
+    assert [p.furigana for p in db.scalars(select(Patient).order_by(Patient.id))] == ["サトウ ハナコ", "イトウ ショウ"]
+    assert found(db, clinic.id, typed) == ["佐藤 花子"]
+    assert repo.list_patients(db, clinic.id, typed, 50, 0)[1] == 1
+    assert found(db, clinic.id, "ｼｮｳ") == ["伊藤 翔"]

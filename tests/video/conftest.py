@@ -30,3 +30,16 @@ def data_dir() -> Path:
     if d is None or not (d / "walk_sagittal.mp4").is_file():
         pytest.skip("real clips absent: set PTPLAN_SHARED_DATA or put them in ../shared/data")
     return d
+
+
+MULTIVIEW = ("cam01", "cam02", "cam03", "cam04")
+
+
+@pytest.fixture(scope="session")
+def multiview(data_dir) -> dict:
+    """The four lab clips tracked once per session: camera name -> ptplan.video.analyze.Tracked."""
+    from ptplan.video.analyze import track
+
+    if not all((data_dir / f"multiview_{c}.mp4").is_file() for c in MULTIVIEW):
+        pytest.skip("multiview clips absent from the shared data")
+    return {c: track(str(data_dir / f"multiview_{c}.mp4")) for c in MULTIVIEW}

@@ -57,16 +57,16 @@ def test_it_says_so_when_nobody_is_in_the_clip(tmp_path):
 def test_it_warns_or_refuses_when_the_view_does_not_suit_the_task():
     from video_synth import walker
 
-    from ptplan.video.analyze import Settings, _measure
+    from ptplan.video.analyze import Settings, Tracked, measure_tracked
 
     seq = walker(frontal=True)  # gait filmed from the front: cadence and knee ranges need a side view
-    args = ("gait", 30.0, (1600, 1000), seq, ["ok"] * len(seq), np.full((len(seq), 4), np.nan),
-            np.ones(len(seq), bool), 0.0, 0.0, len(seq))
-    a = _measure(args[0], Settings(), *args[1:])
+    tr = Tracked(30.0, (1600, 1000), seq, np.full(seq.shape, np.nan), ["ok"] * len(seq),
+                 np.full((len(seq), 4), np.nan), 0.0)
+    a = measure_tracked(tr, "gait", Settings())
     codes = {w["measure"] for w in a.result["warnings"]}
     assert "gait.cadence" in codes and all(w["ja"] and w["en"] for w in a.result["warnings"])
     with pytest.raises(InputError) as e:
-        _measure(args[0], Settings(strict_view=True), *args[1:])
+        measure_tracked(tr, "gait", Settings(strict_view=True))
     assert e.value.problems[0].code == "wrong_view"
 
 

@@ -44,7 +44,9 @@ def fill_case(page, case: dict) -> int:
 def test_it_runs_the_therapist_flow_from_login_to_handout(context, live_server):
     base, page = live_server["url"], context.new_page()
     browser_login(page, base, "therapist1")
-    assert page.url.endswith("/patients")
+    assert page.url.endswith("/worklist")  # the therapist's home page
+    page.click("nav >> text=患者一覧")
+    page.wait_for_url(re.compile(r"/patients$"))
     page.fill("#p-name", "山本 健一")
     page.fill("#p-by", "1992")
     page.click("text=登録する")

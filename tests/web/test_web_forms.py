@@ -233,3 +233,18 @@ def test_it_links_the_plan_page_to_its_rehab_plan_pdf(therapist, app):
     pdf = therapist.get(f"/plans/{plan_id}/rehab-plan")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_plan_page_marks_a_finding_that_came_from_video_with_its_quality(therapist):
+    hdr = {"X-CSRF-Token": _csrf(therapist)}
+    pid = therapist.post("/api/v1/patients", json={"name": "Video Patient"}, headers=hdr).json()["id"]
+    evidence = {"pelvic_drop": {"measure": "pelvic_drop", "value": 7.5, "unit": "deg", "quality": 0.87}}
+    case = {"demographics": {"age": 50}, "pain": [{"site": "low_back", "nrs": 4}], "red_flags": {"saddle_numbness": "no"},
+            "movement": {"single_leg_stance": {"observations": ["pelvic_drop"], "source": "video",
+                                               "measures": {"pelvic_drop": 7.5}, "evidence": evidence}}}
+    r = therapist.post(f"/api/v1/patients/{pid}/assessments", json={"case": case}, headers=hdr)
+    assert r.status_code == 201, r.text[:300]
+    plan = therapist.post("/api/v1/plans", json={"assessment_id": r.json()["id"], "lang": "ja"}, headers=hdr).json()
+    page = therapist.get(f"/plans/{plan['id']}").text
+    assert 'data-video-quality="0.87"' in page and "動画 品質 0.87" in page
+    assert page.count("data-video-quality") == 1  # only the finding that came from the video

@@ -181,6 +181,9 @@ class SessionOut(_Out):
     pain_after: float | None
     rpe: float | None
     notes: str | None = Field(validation_alias="note")
+    symptoms: dict[str, Any] | None = Field(None, description="warning-sign answers given with the log and what "
+                                            "to do about them (action ja/en)")
+    client_key: str | None = None
     created_at: dt.datetime
 
 

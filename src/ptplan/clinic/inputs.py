@@ -75,6 +75,15 @@ class SessionIn(_In):
     rpe: Annotated[float, Field(ge=0, le=10, description="rating of perceived exertion 0-10")] | None = None
     notes: Annotated[str, Field(max_length=2000), AfterValidator(plain_text)] | None = None
     plan_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
+    symptoms: Annotated[dict[Annotated[str, Field(max_length=60)], Literal["yes", "no"]], Field(max_length=60)] | None = Field(
+        None, description="answers to the self-check's warning-sign questions (question id: yes/no)")
+    client_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")] | None = Field(
+        None, description="a key the device made for this log; sending the same key again stores nothing new")
+
+
+class AckIn(_In):
+    key: Annotated[str, Field(min_length=3, max_length=120, pattern=r"^[a-z_]+:[0-9a-z:_-]+$")]
+    note: Annotated[str, Field(max_length=1000), AfterValidator(plain_text)] | None = None
 
 
 

@@ -102,13 +102,37 @@ def get_plan(actor: Actor, plan_id: int) -> PlanView:
 
 
 @use_case
-def document(actor: Actor, plan_id: int, fmt: str) -> tuple[PlanView, dict | None]:
-    """The plan to render as a document or an export (handout, Markdown, FHIR): the effective plan and the
-    case it was made from. Audited as an export."""
+def document(actor: Actor, plan_id: int, fmt: str, lang: str | None = None) -> tuple[PlanView, dict | None]:
+    """The plan to render as a document or an export (handout, Markdown, FHIR): the effective plan (in
+    ``lang`` when it can be, see :func:`in_language`) and the case it was made from. Audited as an export."""
     row = actor.record(Plan, plan_id, "plan_id")
     actor.audit("export", "plan", row.id, row.patient_id, detail=fmt)
     case = case_of(actor, row)
-    return view(actor, row), case.model_dump(mode="json", exclude_none=True) if case else None
+    return in_language(actor, view(actor, row), lang, case), case.model_dump(mode="json", exclude_none=True) if case else None
+
+
+def in_language(actor: Actor, seen: PlanView, lang: str | None, case: Case | None = None) -> PlanView:
+    """The plan as its reader asked for it, in one language: the stored plan when it is in ``lang``, otherwise
+    the same plan made again from its case in ``lang`` with the same edits replayed. That is the same plan only
+    when the knowledge base is the version that made it, so with any other version (or no readable case) the
+    stored plan is returned unchanged and the caller shows the whole document in ``row.lang``."""
+    row = seen.row
+    if not lang or lang == row.lang:
+        return seen
+    kb = actor.knowledge()
+    if str(kb.version) != str(row.kb_version):
+        return seen
+    if case is None:
+        try:
+            case = case_of(actor, row)
+        except InputError:
+            return seen
+        if case is None:
+            return seen
+    generated = services.make_plan(case, lang=lang, kb=kb)
+    eff = plan_edits.effective_plan(generated, seen.edits, kb)
+    again = PlanView(row, eff, seen.not_carried, generated, seen.edits)
+    return for_patient(again) if actor.user.role == "patient" else again
 
 
 @use_case

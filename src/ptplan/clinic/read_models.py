@@ -97,7 +97,8 @@ def outcomes(actor: Actor, patient_id: int, with_measures: bool = True) -> Outco
 def patient_rows(actor: Actor, q: str | None, limit: int = 200) -> list[dict]:
     """The patient list: each patient with last visit and next review, in a fixed number of queries."""
     actor.require(*STAFF)
-    patients = list(actor.db.scalars(repo.patients_query(actor.clinic_id, q).limit(limit)))
+    query = repo.patients_query(actor.clinic_id, q, actor.db.get_bind().dialect.name)
+    patients = list(actor.db.scalars(query.limit(limit)))
     dates = repo.visit_dates(actor.db, [p.id for p in patients])
     actor.audit("list", "patient", detail=f"web search {len(patients)}")
     return [{"patient": p, "last_visit": dates[p.id]["last_visit"],

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ptplan.clinic import symptoms
 from ptplan.clinic.access import Actor, listed, use_case
 from ptplan.errors import InputError
 from ptplan.store import repositories as repo
@@ -23,18 +27,44 @@ def check_day(day: dt.date, field: str) -> dt.date:
 
 @use_case
 def log_session(actor: Actor, patient_id: int, fields: dict) -> SessionLog:
-    """``fields``: date, exercises, pain_before, pain_after, rpe, notes, plan_id (``ptplan.core.sessions`` shape)."""
+    """``fields``: date, exercises, pain_before, pain_after, rpe, notes, plan_id (``ptplan.core.sessions`` shape),
+    and optionally ``symptoms`` (self-check warning-sign answers, read by :mod:`ptplan.clinic.symptoms`) and
+    ``client_key``. A log whose ``client_key`` the patient already sent is not stored again: the stored one is
+    returned with ``replayed`` set, so an offline queue that sends twice records the session once."""
     actor.require("therapist", "patient")
     patient = actor.patient(patient_id)
+    key = fields.get("client_key")
+    if key and (earlier := _by_key(actor, patient.id, key)) is not None:
+        earlier.replayed = True
+        return earlier
     plan_id = fields.get("plan_id")
     if plan_id is not None and actor.record(Plan, plan_id, "plan_id").patient_id != patient.id:
         raise InputError.single("plan_id", f"plan {plan_id} belongs to another patient", "mismatch",
                                 "別の患者のプログラムです", status=422)
-    row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, performed_on=check_day(fields["date"], "date"),
-                          note=fields.get("notes"), plan_id=plan_id, exercises=fields.get("exercises") or [],
-                          pain_before=fields.get("pain_before"), pain_after=fields.get("pain_after"), rpe=fields.get("rpe"))
-    actor.audit("create", "session", row.id, patient.id)
+    from ptplan.clinic import worklist
+
+    report = symptoms.report(fields.get("symptoms"), actor.knowledge(), worklist.texts())
+    values = dict(performed_on=check_day(fields["date"], "date"), note=fields.get("notes"), plan_id=plan_id,
+                  exercises=fields.get("exercises") or [], pain_before=fields.get("pain_before"),
+                  pain_after=fields.get("pain_after"), rpe=fields.get("rpe"), symptoms=report, client_key=key)
+    try:
+        with actor.db.begin_nested():  # the same queued log may arrive twice at once
+            row = repo.add_record(actor.db, SessionLog, patient, actor.user.id, **values)
+    except IntegrityError:
+        earlier = _by_key(actor, patient.id, key) if key else None
+        if earlier is None:
+            raise
+        earlier.replayed = True
+        return earlier
+    row.replayed = False
+    actor.audit("create", "session", row.id, patient.id,
+                detail=f"symptoms reported: {', '.join(report['yes'])}"[:500] if report and report["yes"] else None)
     return row
+
+
+def _by_key(actor: Actor, patient_id: int, key: str) -> SessionLog | None:
+    return actor.db.scalars(select(SessionLog).where(SessionLog.patient_id == patient_id,
+                                                     SessionLog.client_key == key)).first()
 
 
 @use_case

@@ -143,6 +143,15 @@ class TestResult(_Model):
         return self
 
 
+class VideoEvidence(_Model):
+    """The video measure behind one observation, with its quality, so the plan can show where it came from."""
+
+    measure: str = Field(description="measure name within the task, e.g. pelvic_drop")
+    value: float
+    unit: str
+    quality: float = Field(ge=0, le=1, description="landmark visibility × view fit of the measure")
+
+
 class Movement(_Model):
     """A movement task observed by eye or measured from video; an empty ``observations`` list is
     "observed, no faults"."""
@@ -151,6 +160,8 @@ class Movement(_Model):
     side: Side | None = Field(None, description="side the observations were seen on")
     measures: dict[str, float] = Field(default_factory=dict, description="video measures, e.g. step_time_asymmetry")
     source: Literal["observation", "video"] = "observation"
+    evidence: dict[str, VideoEvidence] = Field(default_factory=dict, description=(
+        "per observation id, the video measure that produced it (video analyses only)"))
 
 
 class Activity(_Model):

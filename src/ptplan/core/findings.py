@@ -26,6 +26,7 @@ class FindingHit:
     threshold: Text
     refs: tuple[str, ...]
     status: str = "verified"
+    video: dict[str, Any] | None = None   # the video measure behind it, when a video analysis produced it
 
 
 def link_movement_facts(case: Case, facts: dict[str, Any]) -> None:
@@ -54,8 +55,10 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
         for y, fn in idx.yields[tid]:
             if y.finding in hits or not fn(facts, norms):
                 continue
-            hits[y.finding] = FindingHit(y.finding, f"test:{tid}", _values(y.when.parsed, facts),
-                                         _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status)
+            values = _values(y.when.parsed, facts)
+            hits[y.finding] = FindingHit(y.finding, f"test:{tid}", values,
+                                         _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status,
+                                         video_source(case, tid, values))
             facts[f"finding.{y.finding}"] = True
     for rule, fn in idx.finding_rules:
         if rule.finding in hits or not fn(facts, norms):
@@ -64,6 +67,22 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
                                         tuple(rule.refs), rule.status)
         facts[f"finding.{rule.finding}"] = True
     return hits
+
+
+def video_source(case: Case, tid: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The video evidence behind a finding read from ``<task>_observation``, when a video analysis recorded it."""
+    task = tid.removesuffix("_observation")
+    m = case.movement.get(task)
+    if m is None or m.source != "video":
+        return None
+    prefix = f"test.{tid}.obs."
+    for path in values:
+        obs = path.removeprefix(prefix)
+        if path.startswith(prefix) and obs in m.evidence:
+            e = m.evidence[obs]
+            return {"task": task, "observation": obs, "measure": e.measure, "value": e.value, "unit": e.unit,
+                    "quality": e.quality}
+    return None
 
 
 def _values(cond: conditions.Condition, facts: dict[str, Any]) -> dict[str, Any]:

@@ -96,8 +96,11 @@ def flag_json(kb, f, s, lang: str, facts: dict[str, Any], norms) -> dict[str, An
 
 def finding_json(kb, h, lang: str) -> dict[str, Any]:
     f = kb.findings[h.id]
-    return {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
-            "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    out = {"id": h.id, "name": tx(f.name, lang), "lens": f.lens, "source": h.source, "value": h.value,
+           "threshold": tx(h.threshold, lang), "refs": list(h.refs), "status": h.status}
+    if h.video is not None:
+        out["video"] = dict(h.video)
+    return out
 
 
 def hypothesis_json(kb, r, lang: str) -> dict[str, Any]:

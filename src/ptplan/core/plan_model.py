@@ -83,6 +83,15 @@ class Triage(_Part):
     yellow_flags: list[YellowFlag]
 
 
+class VideoSource(_Part):
+    task: str = Field(description="movement task analysed")
+    observation: Id
+    measure: str = Field(description="the video measure behind the observation")
+    value: float
+    unit: str
+    quality: float = Field(ge=0, le=1, description="landmark visibility × view fit; the therapist may overrule it")
+
+
 class Finding(_Part):
     id: Id
     name: str
@@ -92,6 +101,7 @@ class Finding(_Part):
     threshold: str | None
     refs: Refs
     status: Status
+    video: VideoSource | None = Field(None, description="present when the finding came from a video analysis")
 
 
 class Hypothesis(_Explained):

@@ -58,9 +58,16 @@ def render(plan: dict, fmt: str, lang: str | None = None, **opts) -> str | bytes
     Options understood by the built-ins: ``therapist``, ``review_date`` (YYYY-MM-DD), ``patient``,
     ``clinic``, ``date`` (handout, markdown); ``case`` (case data dict) and ``measures`` (scored
     questionnaires) for FHIR; ``case`` and ``start_date`` for ``rehab-plan`` / ``rehab-plan-html``.
-    Raises :class:`InputError` for an unknown format.
+    Raises :class:`InputError` for an unknown format, and for a ``lang`` other than the one the plan was made
+    in: a document is in one language (``ptplan.clinic.plans.in_language`` makes the plan again in another).
     """
     if fmt not in RENDERERS:
         raise InputError.single("format", f"unknown format '{fmt}'; expected one of: {', '.join(sorted(RENDERERS))}",
                                 "format", f"形式 '{fmt}' はありません。使える形式: {', '.join(sorted(RENDERERS))}")
-    return RENDERERS[fmt].load()(plan, lang or plan.get("lang", "ja"), **opts)
+    made_in = plan.get("lang") if isinstance(plan, dict) else None
+    if lang and made_in and lang != made_in and fmt != "json":
+        raise InputError.single("lang", f"this plan was made in '{made_in}'; a document has one language, so make the "
+                                f"plan again in '{lang}' (or render it in '{made_in}')", "mixed_language",
+                                f"このプランは「{made_in}」で作られています。1つの文書は1つの言語で作るため、"
+                                f"「{lang}」でプランを作り直すか「{made_in}」で出力してください", status=422)
+    return RENDERERS[fmt].load()(plan, lang or made_in or "ja", **opts)

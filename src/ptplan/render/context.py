@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from ptplan.errors import InputError
+from ptplan.render import patient as plain
 from ptplan.render.labels import CATEGORY, CONFIDENCE, DAYS, URGENCY, dose_text, label, labels
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -40,13 +41,18 @@ def _require(plan: dict) -> None:
             raise InputError.single(key, f"the plan has no '{key}'", "missing", f"プランに '{key}' がありません")
 
 
-def exercises(plan: dict, lang: str) -> list[dict]:
-    """Every exercise of the programme in priority order, numbered, with its dose as one line."""
+def exercises(plan: dict, lang: str, kb=None) -> list[dict]:
+    """Every exercise of the programme in priority order, numbered, with its dose as one line, the name a
+    patient reads first and the reason in a patient's words (``plain_why``; the plan's own ``why`` when the
+    exercise is not in the knowledge base)."""
     out = []
     comps = sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99))
     for comp in comps:
         for ex in comp.get("exercises", []):
+            given = ex.get("name", "")
             out.append({**ex, "number": len(out) + 1, "component": comp.get("name", ""),
+                        "patient_name": plain.name(ex.get("id", ""), given, lang),
+                        "plain_why": plain.reason(ex.get("id", ""), kb, lang) or ex.get("why", ""),
                         "dose_line": dose_text(ex.get("dose", {}), lang), "steps": list(ex.get("steps") or [])})
     return out
 
@@ -58,14 +64,38 @@ def as_list(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+#: the most self-care items a handout prints; the rest stay on the therapist's plan
+HANDOUT_ADVICE = 8
+#: where an advice item belongs when the plan says so (``place``); without it, by category
+PLACES = {"see_doctor": "see_doctor", "medical_option": "ask_doctor"}
+
+
 def _advice(plan: dict, lang: str) -> dict[str, list[dict]]:
-    """Advice split for the handout: self-care cards, "see a doctor" items, medical options."""
-    out: dict[str, list[dict]] = {"self_care": [], "see_doctor": [], "medical_option": []}
-    for a in plan.get("advice", []):
+    """Advice split for the handout: the ranked short self-care list (at most :data:`HANDOUT_ADVICE`), "see a
+    doctor" items, and what to ask a doctor about. Items carry ``rank`` (1 = first) and ``place`` (handout,
+    more_information, ask_doctor, see_doctor) once the reasoning ranks them; until then the plan's order holds."""
+    out: dict[str, list[dict]] = {"self_care": [], "see_doctor": [], "ask_doctor": [], "more_information": []}
+    items = list(plan.get("advice", []))
+    if any("rank" in a for a in items):
+        items.sort(key=lambda a: a.get("rank") if isinstance(a.get("rank"), int) else 10_000)
+    for a in items:
         cat = a.get("category", "education")
+        place = a.get("place") or PLACES.get(cat, "handout")
         item = {**a, "category_name": label(cat, lang, CATEGORY) if cat in CATEGORY else ""}
-        out[cat if cat in ("see_doctor", "medical_option") else "self_care"].append(item)
+        if place == "handout" and len(out["self_care"]) >= HANDOUT_ADVICE:
+            place = "more_information"
+        out["self_care" if place == "handout" else place if place in out else "more_information"].append(item)
     return out
+
+
+def _goals(case: dict | None) -> list[str]:
+    goals = (case or {}).get("goals") or []
+    return [str(g) for g in goals if str(g).strip()]
+
+
+def _assessed_on(case: dict | None) -> str | None:
+    value = (case or {}).get("assessed_on")
+    return str(value) if value else None
 
 
 def _because(items: list, kb, lang: str) -> list[str]:
@@ -130,15 +160,17 @@ def _kb(kb):
 
 
 def build(plan: dict, lang: str, therapist: str | None = None, review_date=None, patient: str | None = None,
-          clinic: str | None = None, date=None, kb=None, **_ignored) -> dict:
-    """Context for one document. ``review_date`` defaults to ``date`` + ``follow_up.review_weeks``."""
+          clinic: str | None = None, date=None, kb=None, case: dict | None = None, **_ignored) -> dict:
+    """Context for one document. ``date`` defaults to the case's assessment date (``assessed_on``), then
+    today; ``review_date`` to ``date`` + ``follow_up.review_weeks``. ``case`` gives the goals."""
     _require(plan)
-    made = _date(date, "date") or dt.date.today()
+    kb = _kb(kb)
+    made = _date(date, "date") or _date(_assessed_on(case), "case.assessed_on") or dt.date.today()
     review = _date(review_date, "review_date")
     weeks = (plan.get("follow_up") or {}).get("review_weeks")
     if review is None and weeks:
         review = made + dt.timedelta(weeks=int(weeks))
-    exs = exercises(plan, lang)
+    exs = exercises(plan, lang, kb)
     # patient-facing documents show a program only when it is issued (never a provisional one)
     allowed = program_status(plan) == "issued" and plan["triage"].get("exercise_allowed", True) and bool(exs)
     days = _scheduled(plan, DAYS[lang])
@@ -153,8 +185,9 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         "lang": lang, "L": words, "plan": plan, "exercises": exs if allowed else [], "referral_only": not allowed,
         "incomplete": plan["triage"].get("level") == "incomplete",
         "rest_days": any(not on for ex in exs for on in ex["days"]),
-        "referral": _referral(plan, lang, _kb(kb)), "advice": advice["self_care"],
-        "medical_options": advice["medical_option"],
+        "referral": _referral(plan, lang, kb), "advice": advice["self_care"],
+        "ask_doctor": advice["ask_doctor"], "more_information": advice["more_information"],
+        "goals": _goals(case) if allowed else [],
         "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats
         "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99))
         if allowed else [],

@@ -21,6 +21,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "therapist": ("担当理学療法士", "Your physiotherapist"),
     "review": ("次回の見直し", "Next review"),
     "about": ("このプログラムのねらい", "What this programme is for"),
+    "goals": ("あなたの目標", "Your goals"),
+    "program_summary": ("今回の運動", "Your exercises"),
+    "exercise": ("運動", "Exercise"),
+    "what_for": ("何のための運動か", "What it is for"),
+    "ask_doctor": ("医師に相談できる治療", "Treatments to ask your doctor about"),
+    "ask_doctor_hint": ("薬や注射、検査などは医師が判断します。気になるものがあれば受診の際にご相談ください。",
+                        "Medicines, injections and scans are for your doctor to decide; ask about them at your visit."),
+    "more_information": ("このほかにも {n} 件の助言があります。知りたいときは担当の理学療法士にお尋ねください。",
+                         "There are {n} more tips; ask your physiotherapist if you would like them."),
     "exercises": ("運動のやり方", "How to do the exercises"),
     "how": ("やり方", "How"),
     "dose": ("回数と頻度", "How much and how often"),
@@ -87,23 +96,41 @@ def labels(lang: str) -> dict[str, str]:
     return {k: label(k, lang) for k in LABELS}
 
 
+def _hold(seconds: int, ja: bool) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds // 60}分間保持" if ja else f"hold {seconds // 60} min"
+    return f"{seconds}秒保持" if ja else f"hold {seconds} s"
+
+
+def _often(spw: int, ja: bool) -> str:
+    """How often, as people say it: 週3回, 毎日, 毎日・1日2回 (a week of 14 sessions)."""
+    if spw >= 14 and spw % 7 == 0:
+        per_day = spw // 7
+        return f"毎日・1日{per_day}回" if ja else ("twice a day" if per_day == 2 else f"{per_day} times a day")
+    if spw >= 7:
+        return "毎日" if ja else "every day"
+    return f"週{spw}回" if ja else ("once a week" if spw == 1 else f"{spw} times a week")
+
+
 def dose_text(dose: dict, lang: str) -> str:
     """One line such as ``10回 × 2セット・5秒保持・週3回`` / ``2 sets × 10 reps, hold 5 s, 3 times a week``."""
     ja = lang == "ja"
     parts = []
     sets, reps, hold, mins = dose.get("sets"), dose.get("reps"), dose.get("hold_s"), dose.get("duration_min")
+    if reps == 1 and hold and not (sets and sets > 1):
+        reps = None  # 「1回・2分間保持」 says the hold twice
     if reps:
         many = sets and sets > 1  # "× 1 set" says nothing
         unit = (f"{reps}回" + (f" × {sets}セット" if many else "")) if ja else \
-            ((f"{sets} sets × " if many else "") + f"{reps} reps")
+            ((f"{sets} sets × " if many else "") + (f"{reps} reps" if reps > 1 else "once"))
         parts.append(unit)
     if hold:
-        parts.append(f"{hold}秒保持" if ja else f"hold {hold} s")
+        parts.append(_hold(int(hold), ja))
     if mins:
         parts.append(f"{mins}分" if ja else f"{mins} min")
     if dose.get("per_side"):
         parts.append("左右それぞれ" if ja else "each side")
     spw = dose.get("sessions_per_week")
     if spw:
-        parts.append(("毎日" if spw >= 7 else f"週{spw}回") if ja else ("every day" if spw >= 7 else f"{spw} times a week"))
+        parts.append(_often(int(spw), ja))
     return ("・" if ja else ", ").join(parts)

@@ -44,10 +44,10 @@ def _referral(c: dict) -> list[str]:
 
 
 def _exercise(ex: dict, L: dict) -> list[str]:
-    lines = [f"### {ex['number']}. {ex['name']}", "", f"**{L['dose']}**: {ex['dose_line']}", ""]
+    lines = [f"### {ex['number']}. {ex['patient_name']}", "", f"**{L['dose']}**: {ex['dose_line']}", ""]
     lines += [f"{i}. {s}" for i, s in enumerate(ex["steps"], 1)] + [""]
     lines += [f"- **{L['feel']}**: {ex.get('feel', '')}", f"- **{L['stop']}**: {ex.get('stop_if', '')}",
-              f"- **{L['why']}**: {ex.get('why', '')}", ""]
+              f"- **{L['why']}**: {ex.get('plain_why', '')}", ""]
     return lines
 
 
@@ -55,7 +55,7 @@ def _diary(c: dict) -> list[str]:
     L = c["L"]
     head = "| | " + " | ".join(c["days"]) + " |"
     rows = [head, "|---" * (len(c["days"]) + 1) + "|"]
-    rows += [f"| {ex['number']}. {ex['name']} |" + "".join("   |" if on else " – |" for on in ex["days"])
+    rows += [f"| {ex['number']}. {ex['patient_name']} |" + "".join("   |" if on else " – |" for on in ex["days"])
              for ex in c["exercises"]]
     rows.append(f"| {L['pain_row']} |" + " |" * len(c["days"]))
     hint = L["tick_hint"] + (" " + L["rest_hint"].replace("斜線", "「–」").replace("Shaded", "“–”") if c["rest_days"] else "")
@@ -67,13 +67,19 @@ def _self_care(c: dict) -> list[str]:
     lines = [f"## {L['self_care']}", ""]
     for a in c["advice"]:
         lines.append(f"- **{a.get('title', '')}** — {a.get('text', '')}")
-    if c["medical_options"]:
-        lines += ["", f"## {L['medical_options']}", "", L["medical_hint"], ""]
-        lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" + (f" ({a['evidence']})" if a.get("evidence") else "")
-                  for a in c["medical_options"]]
-    lines += ["", f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]]
-    lines += [f"- **{a.get('title', '')}** — {a.get('text', '')}" for a in c["doctor_advice"]] + [""]
-    return lines
+    if c["more_information"]:
+        lines += ["", L["more_information"].replace("{n}", str(len(c["more_information"])))]
+    if c["ask_doctor"]:
+        sep = "、" if c["lang"] == "ja" else ", "
+        titles = sep.join(a.get("title", "") for a in c["ask_doctor"])
+        lines += ["", f"## {L['ask_doctor']}", "", L["ask_doctor_hint"], "", titles]
+    return lines + [""]
+
+
+def _see_doctor(c: dict) -> list[str]:
+    L = c["L"]
+    lines = [f"## {L['see_doctor']}", ""] + [f"- {s}" for s in c["see_doctor"]]
+    return lines + [f"- **{a.get('title', '')}** — {a.get('text', '')}" for a in c["doctor_advice"]] + [""]
 
 
 def _escaped(value):
@@ -95,11 +101,13 @@ def render_markdown(plan: dict, lang: str = "ja", **opts) -> str:
     else:
         r = c["referral"]
         notice = [f"> **{r['headline']}** — {r['action']}", ""] if r["flags"] else []
-        lines = _header(c) + notice + [f"## {L['about']}", ""]
-        lines += [f"- **{comp.get('name', '')}** — {comp.get('why', '')}" for comp in c["components"]] + [""]
-        lines += [f"## {L['exercises']}", ""]
+        lines = _header(c) + notice
+        if c["goals"]:
+            lines += [f"## {L['goals']}", ""] + [f"- {g}" for g in c["goals"]] + [""]
+        lines += _see_doctor(c) + [f"## {L['exercises']}", ""]
         for ex in c["exercises"]:
             lines += _exercise(ex, L)
-        lines += _diary(c) + _self_care(c)
+        lines += _self_care(c) + ["---", "", f"_{c['disclaimer']}_", ""] + _diary(c)
+        return "\n".join(lines)
     lines += ["---", "", f"_{c['disclaimer']}_", ""]
     return "\n".join(lines)

@@ -26,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from ptplan.core import kana
 
 ROLES = ("admin", "therapist", "patient")
 
@@ -67,6 +69,8 @@ class Clinic(Base):
     patient_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Uploaded clips are deleted once analysed unless the clinic chooses to keep them.
     keep_video_clips: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The clinic's own worklist thresholds over the defaults of ptplan/clinic/worklist.yaml (None: defaults).
+    alert_settings: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -83,6 +87,10 @@ class Patient(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @validates("furigana")
+    def _one_kana_form(self, _key, value: str | None) -> str | None:
+        # Stored in one form (full-width katakana), so ｻﾄｳ, さとう and サトウ are one reading to the search.
+        return kana.furigana(value)
 
 class User(Base):
     __tablename__ = "users"
@@ -153,7 +161,8 @@ class SessionLog(_PatientOwned, Base):
     """One home or clinic session, in the shape of ``ptplan.core.sessions.SessionLog``."""
 
     __tablename__ = "session_logs"
-    __table_args__ = (Index("ix_session_logs_patient_performed", "patient_id", "performed_on", "id"),)
+    __table_args__ = (Index("ix_session_logs_patient_performed", "patient_id", "performed_on", "id"),
+                      Index("uq_session_logs_patient_client_key", "patient_id", "client_key", unique=True))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     performed_on: Mapped[dt.date] = mapped_column(Date)
     exercises: Mapped[list] = mapped_column(JSON, default=list)
@@ -161,6 +170,10 @@ class SessionLog(_PatientOwned, Base):
     pain_after: Mapped[float | None] = mapped_column(Float)
     rpe: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    # Red-flag answers given with the log and what they mean (ptplan.clinic.symptoms.report); None: not asked.
+    symptoms: Mapped[dict | None] = mapped_column(JSON)
+    # The key the patient's device made for this log: a log sent again (offline queue) is stored once.
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReviewDecision(_PatientOwned, Base):
@@ -191,6 +204,16 @@ class VideoAnalysis(_PatientOwned, Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     job_token: Mapped[str | None] = mapped_column(String(32))
+
+
+class AlertAck(_PatientOwned, Base):
+    """A worklist alert a therapist acknowledged (``alert_key`` names the alert and its occasion)."""
+
+    __tablename__ = "alert_acks"
+    __table_args__ = (UniqueConstraint("clinic_id", "alert_key", name="uq_alert_acks_clinic_key"),)
+    alert_key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEvent(Base):

@@ -7,7 +7,9 @@ indexes come from migration 0004):
 - SQLite, 1–2 characters: FTS5 table ``patients_name_grams`` of every 1- and 2-character piece, each
   token tagged with its clinic (``c1・佐藤``);
 - PostgreSQL, 3+ characters: ``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
-- PostgreSQL, 1–2 characters: GIN index on ``ptplan_name_grams(name, furigana)``, the same pieces.
+- PostgreSQL, 1–2 characters: B-tree side table ``patient_name_grams(clinic_id, gram, name, patient_id)``
+  of the same pieces (migration 0006; a trigger fills it from ``ptplan_name_grams(name, furigana)``): the
+  count is an index-only scan and :func:`pg_piece_query` pages in name order along that index.
 
 A trigram index cannot serve a query shorter than three characters, and two-character surnames and
 one-character given names (佐藤, 翔) are what a Japanese clinic types most, hence the second index.
@@ -22,9 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Text, cast, column, func, literal, literal_column, or_, select, text
+from sqlalchemy import Text, column, func, literal, literal_column, or_, select, text
 from sqlalchemy import table as sql_table
-from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
@@ -34,8 +35,8 @@ from ptplan.store.models import Patient
 
 TRIGRAM = 3  # shortest query the trigram indexes can answer
 # Database objects that live outside the ORM models (alembic's model comparison skips them).
-SEARCH_TABLES = ("patients_name_trigram", "patients_name_grams")
-SEARCH_INDEXES = ("ix_patients_name_trgm", "ix_patients_name_grams")
+SEARCH_TABLES = ("patients_name_trigram", "patients_name_grams", "patient_name_grams")
+SEARCH_INDEXES = ("ix_patients_name_trgm", "ix_patients_name_grams", "ix_patient_name_grams_patient")
 
 
 class NameMatches(ColumnElement[bool]):
@@ -112,8 +113,30 @@ def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     if len(q) >= TRIGRAM or element.in_name_order:  # walking the name index, (I)LIKE is the cheap row test
         # LIKE where case cannot matter (kanji, kana, digits): half the time of ILIKE per row, same rows.
         return _grouped(like(q, "like" if q.lower() == q.upper() else "ilike"), compiler, **kw)
-    grams = func.ptplan_name_grams(Patient.name, Patient.furigana, type_=ARRAY(Text))
-    return _grouped(grams.op("@>")(cast(array([func.lower(literal(q, Text))]), ARRAY(Text))), compiler, **kw)
+    return _grouped(Patient.id.in_(_pg_gram_ids(q, element.clinic_id)), compiler, **kw)
+
+
+PG_GRAMS = sql_table("patient_name_grams", column("clinic_id"), column("gram"), column("name"), column("patient_id"))
+
+
+def uses_pg_pieces(dialect: str | None, query: str) -> bool:
+    return dialect == "postgresql" and len(query) < TRIGRAM
+
+
+def pg_piece_query(query: str, clinic_id: int):
+    """The clinic's patients with ``query`` (1–2 characters) in name or furigana, in (name, id) order read
+    from the piece table's primary key, so a LIMIT stops after that many entries."""
+    return (select(Patient).join(PG_GRAMS, PG_GRAMS.c.patient_id == Patient.id)
+            .where(_pg_gram_where(query, clinic_id), Patient.clinic_id == clinic_id)
+            .order_by(PG_GRAMS.c.name, PG_GRAMS.c.patient_id))
+
+
+def _pg_gram_where(query: str, clinic_id: int):
+    return (PG_GRAMS.c.clinic_id == clinic_id) & (PG_GRAMS.c.gram == func.lower(literal(query, Text)))
+
+
+def _pg_gram_ids(query: str, clinic_id: int):
+    return select(PG_GRAMS.c.patient_id).where(_pg_gram_where(query, clinic_id))
 
 
 class SearchOrder(ColumnElement[str]):
@@ -153,7 +176,9 @@ def search_plan(db: Session, clinic_id: int, query: str, clinic_size: int) -> Se
     matches from the search index and sort them (measured in bench/db.py). The count comes from the
     search index: on SQLite from the FTS5 table alone."""
     dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
+    if dialect == "postgresql" and len(query) < TRIGRAM:
+        total = db.scalar(select(func.count()).select_from(PG_GRAMS).where(_pg_gram_where(query, clinic_id)))
+    elif dialect == "postgresql":
         total = db.scalar(select(func.count()).where(Patient.clinic_id == clinic_id, name_matches(query, clinic_id)))
     elif dialect == "sqlite" and (fts := sqlite_fts(query, clinic_id)) is not None and fts.exact:
         total = db.scalar(text(f"SELECT count(*) FROM {fts.table} WHERE {fts.table} MATCH :m"), {"m": fts.match})

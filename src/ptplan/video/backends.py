@@ -35,9 +35,12 @@ def get_backend(name: str = "mediapipe", **kw) -> PoseBackend:
 
 class PoseBackend:
     """Interface: ``estimate(rgb)`` -> (33, 3) array of x, y in pixels of the given image and visibility,
-    or None when nobody is found. ``reset()`` forgets the tracked person; ``close()`` frees the model."""
+    or None when nobody is found. After a successful call ``world`` holds the model's own 3-D estimate
+    (33, 3) in metres, camera-aligned (x right, y down, z away from the camera, origin between the hips),
+    or None when the backend has none. ``reset()`` forgets the tracked person; ``close()`` frees the model."""
 
     name = "base"
+    world: np.ndarray | None = None
 
     def estimate(self, rgb: np.ndarray) -> np.ndarray | None:  # pragma: no cover - interface
         raise NotImplementedError
@@ -70,8 +73,11 @@ class MediaPipePose(PoseBackend):
 
     def estimate(self, rgb: np.ndarray) -> np.ndarray | None:
         res = self._pose.process(np.ascontiguousarray(rgb))
+        self.world = None
         if res.pose_landmarks is None:
             return None
+        if res.pose_world_landmarks is not None:
+            self.world = np.array([[p.x, p.y, p.z] for p in res.pose_world_landmarks.landmark], dtype=float)
         h, w = rgb.shape[:2]
         lm = res.pose_landmarks.landmark
         return np.array([[p.x * w, p.y * h, p.visibility] for p in lm], dtype=float)

@@ -53,16 +53,20 @@ def iter_frames(path: str | Path, prefetch: int = 8, start: int = 0,
     return _ahead(frames(), cap.release, prefetch)
 
 
-def sample_frames(path: str | Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield (index, RGB) every ``every`` frames plus the last one; frames between are only grabbed,
-    in a thread, so decoding overlaps the caller's inference."""
+def sample_frames(path: str | Path, every: int, start: int = 0,
+                  end: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (index, RGB) every ``every`` frames plus the last one (of frames [start, end)); frames between
+    are only grabbed, in a thread, so decoding overlaps the caller's inference."""
     import cv2
 
     cap, n, *_ = open_video(path)
     wanted = set(range(0, n, every)) | {n - 1}
+    stop = n if end is None else min(n, end)
+    if start:
+        cap.set(cv2.CAP_PROP_POS_FRAMES, start)
 
     def frames() -> Iterator[tuple[int, np.ndarray]]:
-        for i in range(n):
+        for i in range(start, stop):
             if not cap.grab():
                 break
             if i in wanted:

@@ -167,6 +167,7 @@ class FrameResult:
     status: str                     # ok | absent | lost | jump
     landmarks: np.ndarray | None    # (33, 3) in frame pixels when ok
     box: np.ndarray | None          # subject box used for the crop (frame pixels)
+    world: np.ndarray | None = None  # (33, 3) the model's 3-D estimate in metres when ok (see backends)
 
 
 class SubjectTracker:
@@ -214,7 +215,7 @@ class SubjectTracker:
         c, s = torso(lm)
         self.misses = 0
         self.st = TrackState(i, c, s, bbox(lm), self.st.crop_side)
-        return FrameResult("ok", lm, self.st.box)
+        return FrameResult("ok", lm, self.st.box, getattr(self.backend, "world", None))
 
     def _consistent(self, i: int, lm: np.ndarray, box: np.ndarray) -> str:
         """"ok"; "jump" when it contradicts the recent own track; "lost" when it is off the expected box."""

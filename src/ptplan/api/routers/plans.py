@@ -42,15 +42,17 @@ def plan_document(plan_id: IdPath, actor: CurrentActor,
                   format: Annotated[DocumentFormat, Query(description=(
                       "handout (html, pdf), Markdown, JSON, FHIR, or the リハビリテーション実施計画書 "
                       "(rehab-plan as PDF, rehab-plan-html)"))] = "html",
-                  lang: Annotated[Lang | None, Query(description="language of the frame; default the plan's")] = None,
+                  lang: Annotated[Lang | None, Query(description=(
+                      "language of the document; default the plan's. A plan made in the other language is made "
+                      "again from its case in this one (same knowledge-base version), otherwise it stays in its own"))] = None,
                   ) -> Response:
     """The effective plan (the therapist's edits applied) as a document: what the patient is given."""
     from ptplan.render import RENDERERS, render
 
-    view, case = plans.document(actor, plan_id, format)
+    view, case = plans.document(actor, plan_id, format, lang)  # made again in ``lang`` when it can be
     opts = {"case": case} if format in WITH_CASE and case else {}
     try:
-        body = render(view.plan, format, lang, **opts)
+        body = render(view.plan, format, view.plan.get("lang") or lang, **opts)
     except ImportError as exc:  # pdf, fhir and rehab-plan need the render extra
         raise PtplanError.single("format", f"{format} needs the render extra on this server ({exc.name} is not "
                                  "installed): pip install 'ptplan[render]'", "not_installed",

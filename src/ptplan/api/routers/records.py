@@ -4,7 +4,7 @@ Staff of the clinic read everything; a patient reads their own records, logs the
 answers their own questionnaires. The use cases in :mod:`ptplan.clinic` audit every read and write.
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
 from ptplan.api.schemas import AssessmentIn, AssessmentOut, MeasureIn, MeasureOut, PageOf, SessionIn, SessionOut, page_of
@@ -58,7 +58,10 @@ def list_sessions(patient_id: IdPath, actor: CurrentActor, page: PageDep) -> Pag
     return page_of(SessionOut, *sessions.list_sessions(actor, patient_id, page.limit, page.offset), page)
 
 
-@router.post("/patients/{patient_id}/sessions", status_code=201, tags=["sessions"])
-def create_session(patient_id: IdPath, body: SessionIn, actor: CurrentActor) -> SessionOut:
-    return SessionOut.model_validate(sessions.log_session(actor, patient_id, {
-        **body.model_dump(mode="json", exclude={"date"}), "date": body.date}))
+@router.post("/patients/{patient_id}/sessions", status_code=201, tags=["sessions"],
+             responses={200: {"description": "a log with this client_key was stored before; nothing new is stored"}})
+def create_session(patient_id: IdPath, body: SessionIn, actor: CurrentActor, response: Response) -> SessionOut:
+    row = sessions.log_session(actor, patient_id, {**body.model_dump(mode="json", exclude={"date"}), "date": body.date})
+    if getattr(row, "replayed", False):
+        response.status_code = 200
+    return SessionOut.model_validate(row)

@@ -12,7 +12,7 @@ from ptplan.http.deps import SessionDep, client_ip
 from ptplan.web.base import checked_form, page
 
 router = APIRouter()
-HOME = {"therapist": "/patients", "admin": "/admin", "patient": "/me"}
+HOME = {"therapist": "/worklist", "admin": "/admin", "patient": "/me"}
 
 
 def _safe_next(target: str | None, role: str) -> str:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
-from ptplan.clinic import inputs, read_models, sessions
+from ptplan.clinic import inputs, read_models, sessions, symptoms
 from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
@@ -27,6 +27,7 @@ def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False)
     kb = p.actor.knowledge()
     return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
                     row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
+                    symptom_questions=symptoms.questions(kb),
                     figure=lambda exercise_id: illustration(kb, exercise_id))
 
 
@@ -53,6 +54,8 @@ async def log_session(request: Request, db: SessionDep):
     form = await checked_form(request, p)
     values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "pain_before", "pain_after", "rpe", "note")}
     values["done"] = form.getlist("done")
+    answers = {k.split(".", 1)[1]: v for k, v in form.items() if k.startswith("symptoms.") and v in ("yes", "no")}
+    values["symptoms"] = answers
     errors: dict[str, list[str]] = {}
     numbers = {key: _pain(values[key], key, errors, p) for key in ("pain_before", "pain_after", "rpe")}
     current = read_models.current_plan(p.actor, p.actor.user.patient_id)
@@ -61,15 +64,17 @@ async def log_session(request: Request, db: SessionDep):
         body = inputs.parse(inputs.SessionIn, {
             "date": values["performed_on"] or dt.date.today().isoformat(), "notes": values["note"] or None,
             "exercises": [{"id": e} for e in values["done"] if e in in_plan], "plan_id": current.row.id if current else None,
-            **numbers})
+            "symptoms": answers or None, **numbers})
         if not errors:
-            sessions.log_session(p.actor, p.actor.user.patient_id, {**body.model_dump(mode="json", exclude={"date"}),
-                                                                     "date": body.date})
+            row = sessions.log_session(p.actor, p.actor.user.patient_id, {**body.model_dump(mode="json", exclude={"date"}),
+                                                                           "date": body.date})
     except InputError as err:
         for pr in err.problems:
             errors.setdefault(FORM_NAMES.get(pr.path.split(".")[0], ""), []).append(p._("error.bad_value"))
     if errors:
         return _home(p, values, errors, status=422)
+    if row.symptoms and row.symptoms.get("action"):  # a "yes": tell the patient at once what to do
+        return p.render("symptom_result.html", report=row.symptoms)
     return RedirectResponse("/me/progress?saved=1", status_code=303)
 
 

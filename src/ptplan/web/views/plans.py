@@ -47,10 +47,15 @@ def alternatives(kb, current_id: str, exclude: set[str]) -> list:
     return sorted(found, key=lambda ex: (ex.lens != current.lens, ex.level, ex.id))
 
 
+def _seen(p, plan_id: int) -> plans.PlanView:
+    """The plan in the reader's language (made again from its case when it was made in the other one)."""
+    return plans.in_language(p.actor, plans.get_plan(p.actor, plan_id), p.lang)
+
+
 @router.get("/plans/{plan_id}")
 def plan_page(plan_id: IdPath, request: Request, db: SessionDep):
     p = page(request, db, login=True, roles=STAFF)
-    return p.render("plan.html", errors={}, **_plan_context(p, plans.get_plan(p.actor, plan_id)))
+    return p.render("plan.html", errors={}, **_plan_context(p, _seen(p, plan_id)))
 
 
 @router.post("/plans/{plan_id}/edit")
@@ -61,7 +66,7 @@ async def edit_plan(plan_id: IdPath, request: Request, db: SessionDep):
         plans.edit_plan(p.actor, plan_id, edit_request(form))
     except InputError as err:
         errors = {"edit": p.messages(err.problems), "where": str(form.get("where", ""))}
-        return p.render("plan.html", status=422, errors=errors, **_plan_context(p, plans.get_plan(p.actor, plan_id)))
+        return p.render("plan.html", status=422, errors=errors, **_plan_context(p, _seen(p, plan_id)))
     return RedirectResponse(f"/plans/{plan_id}#{form.get('where', '')}", status_code=303)
 
 
@@ -134,18 +139,30 @@ async def run_review(plan_id: IdPath, request: Request, db: SessionDep):
 @router.get("/plans/{plan_id}/handout")
 def handout(plan_id: IdPath, request: Request, db: SessionDep):
     p = page(request, db, login=True)
-    view, _case = plans.document(p.actor, plan_id, "web handout")
+    view, case = plans.document(p.actor, plan_id, "web handout", p.lang)
     from ptplan.render import render
 
-    return HTMLResponse(render(view.plan, "html", p.lang))
+    patient = p.actor.patient(view.row.patient_id)
+    return HTMLResponse(render(view.plan, "html", view.plan.get("lang") or p.lang, case=case, patient=patient.name,
+                               therapist=_therapist(p, view.row)))
+
+
+def _therapist(p, row) -> str:
+    """The name of the therapist who made the plan (the reader's own when that account is gone)."""
+    from ptplan.store.models import User
+
+    user = p.actor.db.get(User, row.created_by) if row.created_by else None
+    if user is None or user.clinic_id != row.clinic_id:
+        user = p.actor.user if p.actor.user.role != "patient" else None
+    return (user.display_name or user.username) if user is not None else ""
 
 
 @router.get("/plans/{plan_id}/rehab-plan")
 def rehab_plan(plan_id: IdPath, request: Request, db: SessionDep):
     """The リハビリテーション実施計画書 of the effective plan, as A4 PDF to print and sign."""
     p = page(request, db, login=True)
-    view, case = plans.document(p.actor, plan_id, "web rehab-plan")
+    view, case = plans.document(p.actor, plan_id, "web rehab-plan", p.lang)
     from ptplan.render import render
 
-    return Response(render(view.plan, "rehab-plan", p.lang, case=case), media_type="application/pdf",
+    return Response(render(view.plan, "rehab-plan", view.plan.get("lang") or p.lang, case=case), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="rehab-plan-{plan_id}.pdf"'})

@@ -1,0 +1,78 @@
+"""The documents a clinic prints, in Chromium: the handout's length, one language per document (issue 16)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from conftest import ROOT, browser_login
+
+from ptplan.core.case import Case
+from ptplan.core.kb.loader import default_kb
+from ptplan.core.services import make_plan, plan_from_data
+from ptplan.render import render
+from ptplan.store import repositories as repo
+from ptplan.store.models import Plan, User
+
+pytestmark = pytest.mark.browser
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+EX04 = ROOT / "examples" / "04_knee_to_back.yaml"
+
+
+def printed_pages(page, html: str) -> int:
+    """Pages of ``html`` printed by Chromium on A4 (the browser's own print, as a clinic prints it)."""
+    page.set_content(html)
+    pdf = page.pdf(format="A4", print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_the_handout_of_example_04_prints_on_at_most_four_a4_pages(context):
+    case = yaml.safe_load(EX04.read_text(encoding="utf-8"))
+    page = context.new_page()
+    for lang in ("ja", "en"):
+        html = render(plan_from_data(case, lang=lang), "html", lang, case=case, patient="山田 花子", therapist="佐藤 健")
+        assert printed_pages(page, html) <= 4, lang
+
+
+@pytest.fixture(scope="module")
+def ja_plan(live_server):
+    """A plan made in Japanese from example 04, stored as the clinic stores one."""
+    kb = default_kb()
+    case = Case.model_validate(yaml.safe_load(EX04.read_text(encoding="utf-8")))
+    with live_server["app"].state.sessions() as db:
+        therapist = db.query(User).filter_by(username="therapist1").one()
+        patient = repo.get_patient(db, therapist.clinic_id, live_server["patient_id"])
+        assessment = repo.add_assessment(db, patient, case.model_dump(mode="json", exclude_none=True), None, therapist.id)
+        row = repo.add_record(db, Plan, patient, therapist.id, assessment_id=assessment.id, kb_version=kb.version,
+                              lang="ja", plan_json=make_plan(case, "ja", kb), edits=[])
+        db.commit()
+        return row.id
+
+
+def test_an_english_reader_gets_the_japanese_made_plan_and_handout_in_english(browser, live_server, ja_plan):
+    ctx = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+    try:
+        page = ctx.new_page()
+        browser_login(page, live_server["url"], "therapist1")
+        page.goto(f"{live_server['url']}/plans/{ja_plan}")
+        program = page.inner_text("#program")
+        assert "Seated knee extension" in program
+        assert not CJK.findall(program), CJK.findall(program)[:20]
+        page.goto(f"{live_server['url']}/plans/{ja_plan}/handout")
+        assert page.get_attribute("html", "lang") == "en"
+        # the programme parts; the goals are the patient's own words, as typed
+        for part in ("section.summary", "section.exercises", "section.self-care", "section.doctor", "section.diary"):
+            text = page.inner_text(part)
+            assert text and not CJK.findall(text), (part, CJK.findall(text)[:20])
+    finally:
+        ctx.close()
+
+
+def test_a_japanese_reader_gets_the_same_plan_in_japanese(context, live_server, ja_plan):
+    page = context.new_page()
+    browser_login(page, live_server["url"], "therapist1")
+    page.goto(f"{live_server['url']}/plans/{ja_plan}/handout")
+    assert page.get_attribute("html", "lang") == "ja"
+    assert "あなたの目標" in page.inner_text("body")
+    assert "近所のスーパーまで休まずに歩きたい" in page.inner_text("body")
