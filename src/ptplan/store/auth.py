@@ -58,9 +58,9 @@ def password_problems(password: str, username: str = "", display_name: str = "")
     name and the product name count as known words)."""
     stripped = "".join(c for c in password if not c.isspace())
     if len(password) < POLICY_MIN:
-        return [f"expected at least {POLICY_MIN} characters|{POLICY_MIN} 文字以上にしてください"]
+        return [f"expected at least {POLICY_MIN} characters|パスワードは {POLICY_MIN} 文字以上にしてください"]
     if not stripped:
-        return ["must not be only spaces|空白だけのパスワードは使えません"]
+        return ["must not be only spaces|パスワードを空白だけにはできません"]
     if username and password.strip().lower() == username.lower():
         return ["must not be the username|ユーザー名と同じパスワードは使えません"]
     from zxcvbn import zxcvbn
