@@ -1,6 +1,7 @@
 from engine_fixtures import FIXTURE_CASES, case
 
 from ptplan.core.case_io import load_case_file
+from ptplan.core.kb.loader import default_kb
 from ptplan.core.services import make_plan
 
 
@@ -17,7 +18,7 @@ def test_it_calls_hamstring_shortness_compensatory_when_core_control_is_poor(fkb
     h = _hyps(plan)["h_hamstring_compensatory"]
     assert h["status"] == "supported" and h["rules"] == ["r_hc_short_with_deficit"]
     assert set(h["for"]) == {"hamstring_shortness", "lumbopelvic_control_deficit", "drawing_in_failure"}
-    assert "probably" in h["description"]
+    assert "Working hypothesis" in h["description"]  # the mechanism is untested (clinical review §1.5)
     comps = plan["program"]["components"]
     assert comps[0]["id"] == "c_motor_control" and comps[0]["family"] == "motor_control"
     assert any(c["family"] != "stretching" for c in comps)
@@ -77,3 +78,17 @@ def test_it_matches_the_directional_preference(fkb):
     plan = _plan(fkb, "directional_extension")
     exercises = [e["id"] for c in plan["program"]["components"] for e in c["exercises"]]
     assert "prone_press_up" in exercises and "knees_to_chest" not in exercises
+
+
+def test_it_counts_one_test_result_once_per_hypothesis():
+    """One PBU drawing-in failure yields two findings; the motor-control hypothesis counts that test once
+    (clinical review §1.5), so it is moderate, not high, on that test alone."""
+    c = case(id="pbu_only", demographics={"age": 40, "sex": "female"}, pain=[{"site": "low_back", "nrs": 4}],
+             tests={"drawing_in_pbu_supine": {"value": 9}})
+    plan = make_plan(c, "en", default_kb())
+    found = {f["id"] for f in plan["findings"]}
+    assert {"drawing_in_failure", "lumbopelvic_control_deficit"} <= found
+    h = _hyps(plan)["h_motor_control_deficit"]
+    assert h["score"] == 2 and h["confidence"] == "moderate"
+    assert len([r for r in h["rules"] if r in ("r_mc_drawing_in", "r_mc_control_deficit")]) == 1
+    assert {"drawing_in_failure", "lumbopelvic_control_deficit"} <= set(h["for"])  # both still named

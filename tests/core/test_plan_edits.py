@@ -104,7 +104,7 @@ def test_it_puts_the_cases_contraindication_cautions_on_an_added_exercise_and_re
 @pytest.mark.parametrize(("data", "field"), [
     ({"op": "swap", "path": "/program/components/0/exercises/0", "exercise_id": "no_such_exercise"}, "exercise_id"),
     ({"op": "swap", "path": "/program/components/9/exercises/0", "exercise_id": "bird_dog"}, "path"),
-    ({"op": "add", "path": "/program/components/0", "exercise_id": "heel_slide_drawing_in"}, "exercise_id"),
+    ({"op": "add", "path": "/program/components/0", "exercise_id": "pelvic_tilt_control"}, "exercise_id"),  # already in
     ({"op": "dose", "path": "/program/components/0/exercises/0", "dose": {"sets": "three"}}, "dose.sets"),
     ({"op": "dose", "path": "/program/components/0/exercises/0", "dose": {"reps": 1000}}, "dose.reps"),
     ({"op": "dose", "path": "/program/components/0/exercises/0", "dose": {"sessions_per_week": None}},

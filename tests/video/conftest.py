@@ -32,12 +32,12 @@ def data_dir() -> Path:
     return d
 
 
-MULTIVIEW = ("cam01", "cam02", "cam03", "cam04")
-
 
 @pytest.fixture(scope="session")
 def multiview(data_dir) -> dict:
     """The four lab clips tracked once per session: camera name -> ptplan.video.analyze.Tracked."""
+    from reference3d import MULTIVIEW
+
     from ptplan.video.analyze import track
 
     if not all((data_dir / f"multiview_{c}.mp4").is_file() for c in MULTIVIEW):

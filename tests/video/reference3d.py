@@ -23,6 +23,7 @@ import numpy as np
 
 from ptplan.video.skeleton import landmark_index
 
+MULTIVIEW = ("cam01", "cam02", "cam03", "cam04")
 MIN_VIS = 0.5      # a camera's landmark takes part in triangulation at this visibility or more
 FLIP = np.diag([1.0, -1.0, -1.0])
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference3d as r3
-from conftest import MULTIVIEW
+from reference3d import MULTIVIEW
 
 from ptplan.video import orientation
 

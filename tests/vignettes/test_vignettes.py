@@ -79,6 +79,58 @@ def _component_ids(o: Outcome) -> list[str]:
     return [c["id"] for c in o.plan["program"]["components"]]
 
 
+# --- reasoning and program (issue 12) ---
+TRUNK_FAMILIES = {"motor_control", "pilates", "mckenzie"}
+
+
+def _hyp(o: Outcome, hid: str) -> dict | None:
+    return next((h for h in o.plan["hypotheses"] if h["id"] == hid and h["status"] == "supported"), None)
+
+
+def served(plan: dict, hid: str) -> list[str]:
+    """Exercises aimed at a supported hypothesis: in a component it called, addressing it or a finding it rests on
+    (or, for a hypothesis that rests on no finding, any exercise of that component)."""
+    h = next(h for h in plan["hypotheses"] if h["id"] == hid)
+    basis = set(h["for"])
+    return [e["id"] for c in plan["program"]["components"] if hid in c["hypotheses"] for e in c["exercises"]
+            if hid in e["addresses"] or basis & set(e["addresses"]) or not basis]
+
+
+def _hypotheses(o: Outcome, want: dict) -> None:
+    order = ("low", "moderate", "high")
+    for hid, level in want.items():
+        h = _hyp(o, hid)
+        assert h is not None, f"{hid} not supported"
+        assert order.index(h["confidence"]) >= order.index(level), (hid, h["confidence"], h["rules"])
+        assert served(o.plan, hid), f"{hid} is not served by any exercise"
+
+
+def _explanation_contains(o: Outcome, want: dict) -> None:
+    for hid, parts in want.items():
+        text = _hyp(o, hid)["explanation"]
+        _none_of(text, ["のいずれか"], f"{hid} explanation")
+        missing = [p for p in parts if p not in text]
+        assert not missing, f"{hid} explanation lacks {missing}: {text}"
+
+
+def _served_by(o: Outcome, want: dict) -> None:
+    for hid, ids in want.items():
+        assert set(served(o.plan, hid)) & set(ids), f"{hid} served by {served(o.plan, hid)}, wanted one of {ids}"
+
+
+def _trunk_work(o: Outcome, want: bool) -> None:
+    trunk = [e["id"] for e in o.exercises if e["family"] in TRUNK_FAMILIES or KB.exercises[e["id"]].lens == "core"
+             or "lumbopelvic_control_deficit" in KB.exercises[e["id"]].addresses]
+    assert bool(trunk) is want, f"trunk or back work: {trunk}"
+
+
+def _within_limits(o: Outcome, want: bool) -> None:
+    limits = KB.meta.program_limits
+    p = o.plan["program"]
+    assert (len(o.exercises) <= limits.max_exercises and p["minutes_per_day"] <= limits.daily_minutes) is want, (
+        len(o.exercises), p["minutes_per_day"])
+
+
 CHECKS = {
     "triage": lambda o, w: _same(o.plan["triage"]["level"], w, "triage level"),
     "flags": lambda o, w: _same(o.flags, w, "flags (most urgent first)"),
@@ -108,7 +160,25 @@ CHECKS = {
                                       "program precautions"),
     "max_level": _max_level,
     "adapters": _adapters,
+    "hypotheses": _hypotheses,
+    "explanation_contains": _explanation_contains,
+    "served_by": _served_by,
+    "findings_include": lambda o, w: _subset([f["id"] for f in o.plan["findings"]], w, "findings"),
+    "findings_absent": lambda o, w: _none_of([f["id"] for f in o.plan["findings"]], w, "findings"),
+    "families_include": lambda o, w: _subset({e["family"] for e in o.exercises}, w, "exercise families"),
+    "trunk_work": _trunk_work,
+    "within_limits": _within_limits,
+    "left_for_later": lambda o, w: _same(bool(o.plan["program"]["left_for_later"]), w, "something left for later"),
+    "advice_placed": lambda o, w: [_subset([a["id"] for a in o.plan["advice"] if a["place"] == where], ids,
+                                           f"advice placed {where}") for where, ids in w.items()],
+    "handout_at_most": lambda o, w: _at_most(len([a for a in o.plan["advice"] if a["place"] == "handout"]), w),
+    "advice_first": lambda o, w: _same(next(a["id"] for a in o.plan["advice"] if a["place"] == "handout"), w,
+                                       "first handout advice"),
 }
+
+
+def _at_most(n: int, limit: int) -> None:
+    assert n <= limit, f"{n} handout advice items, more than {limit}"
 
 
 def _holds(o: Outcome, target: str) -> bool:
@@ -122,6 +192,11 @@ def _holds(o: Outcome, target: str) -> bool:
         return target in o.exclusion_groups()
     if kind == "adjustment":
         return name in o.fired_adjustments()
+    if kind == "hypothesis":
+        h = _hyp(o, name)
+        return h is not None and h["confidence"] != "low" and bool(served(o.plan, name))
+    if kind == "advice":
+        return name in [a["id"] for a in o.plan["advice"]]
     if kind == "screening" and name == "incomplete":
         return o.plan["triage"]["essential_unanswered"] > 0
     if kind == "screening" and name == "one_action":
@@ -166,6 +241,22 @@ def test_it_covers_every_safety_rule_with_a_positive_and_a_near_miss():
     assert not missing, f"rules without a positive and a near-miss vignette: {missing}"
 
 
+#: advice relevance rules of issue 12 item 6 and issue 17 item 5: each needs a positive and a near miss
+ADVICE_RULES = ("neuro_monitoring", "fall_prevention_home", "bathing_heat_shock", "sitting_breaks", "weight_knee_load",
+                "weight_frailty_caution", "knee_education_exercise_first", "hyaluronic_acid_injection",
+                "regenerative_treatments", "seiza_knee", "futon_and_floor", "japanese_style_toilet",
+                "insoles_and_knee_supports", "lumbar_corset", "care_insurance_home_support", "urgent_but_unsure_7119")
+
+
+def test_it_covers_every_advice_relevance_rule_with_a_positive_and_a_near_miss():
+    seen = defaultdict(set)
+    for v in VIGNETTES:
+        for target in v["covers"]:
+            seen[target].add(v["kind"])
+    missing = [a for a in ADVICE_RULES if seen[f"advice.{a}"] != set(KINDS) or KB.advice[a].when is None]
+    assert not missing, f"advice relevance rules without a positive and a near-miss vignette: {missing}"
+
+
 def test_it_applies_every_contraindication_rule_to_some_exercise_or_advice():
     from ptplan.core.kb_index import index_of
 
@@ -173,3 +264,11 @@ def test_it_applies_every_contraindication_rule_to_some_exercise_or_advice():
     used = {c.source for checks in [*idx.exclusions.values(), *idx.cautions.values(), *idx.advice_exclusions.values()]
             for c in checks}
     assert set(KB.kind("contraindications")) <= used
+
+
+def test_it_serves_every_hypothesis_in_some_vignette():
+    """Each hypothesis of the KB has a positive vignette in which it is moderate or high and served (issue 12)."""
+    seen = {t.partition(".")[2] for v in VIGNETTES if v["kind"] == "positive" for t in v["covers"]
+            if t.startswith("hypothesis.")}
+    missing = sorted(set(KB.kind("hypotheses")) - seen)
+    assert not missing, f"hypotheses without a positive vignette: {missing}"

@@ -26,13 +26,15 @@ class Format(StrEnum):
     pdf = "pdf"
     fhir = "fhir"
     rehab_plan = "rehab-plan"
+    ics = "ics"
 
 
 def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
          lang: Lang = typer.Option(Lang.ja, "--lang", help="output language"),
          fmt: Format = typer.Option(Format.text, "--format",
                                     help="text (terminal report), json, md, html, pdf (handout), fhir, or rehab-plan "
-                                         "(リハビリテーション実施計画書: PDF, or HTML when -o ends in .html)"),
+                                         "(リハビリテーション実施計画書: PDF, or HTML when -o ends in .html), ics (the weekly "
+                                         "schedule as an iCalendar file, from today to the review date)"),
          output: Path | None = typer.Option(None, "-o", "--output", help="write to this file instead of stdout"),
          therapist: str | None = typer.Option(None, "--therapist", help="therapist's name on the handout"),
          review_date: str | None = typer.Option(None, "--review-date", help="YYYY-MM-DD on the handout")):

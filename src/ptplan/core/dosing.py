@@ -80,3 +80,25 @@ def step_down(kb, ex: dict[str, Any], rule, lang: str) -> tuple[dict, str | None
             dose[s.field] = max(s.limit, cur - s.step)
             return dose, None, _step_text(s.field, cur, dose[s.field])
     return dose, None, None
+
+
+def session_minutes(dose: dict[str, Any], limits) -> float:
+    """Estimated minutes one session of an exercise takes at ``dose`` (``limits``: the KB's program limits).
+
+    Engine convention, not a clinical number: an aerobic dose is its duration; otherwise every repetition
+    takes ``rep_s`` of movement plus its hold, on each side when the dose is per side, with a rest between
+    sets and a moment to get into position."""
+    if dose.get("duration_min"):
+        return float(dose["duration_min"])
+    sets, reps, hold = dose.get("sets") or 1, dose.get("reps") or 1, dose.get("hold_s") or 0
+    sides = 2 if dose.get("per_side") else 1
+    rest = dose.get("rest_s")
+    rest = limits.set_rest_s if rest is None else rest
+    seconds = sets * reps * (limits.rep_s + hold) * sides + (sets - 1) * rest + limits.setup_s
+    return seconds / 60
+
+
+def day_minutes(dose: dict[str, Any], limits) -> float:
+    """Minutes on a day the exercise is done: more than 7 sessions a week means more than one a day."""
+    per_week = dose.get("sessions_per_week") or 0
+    return session_minutes(dose, limits) * max(1.0, per_week / 7)

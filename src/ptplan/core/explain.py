@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ptplan.core import conditions
 from ptplan.core.i18n import Text
+from ptplan.core.norms import result_text
 
 GENERAL_ADVICE = Text(ja="慢性の腰痛・膝痛のある方に共通して勧められる内容です。",
                       en="General advice for people with chronic back or knee pain.")
@@ -90,32 +92,134 @@ def because_of(kb, ids: list[str], lead: Text | None = None) -> Text:
                 en=f"{head_en}(because of: {en})" if lead else f"Because of: {en}.")
 
 
+#: the "why" of an exercise that answers no finding of this case (a fallback, or one added for a diagnosis)
+GENERAL_EXERCISE = Text(ja="この方の特定の所見に合わせたものではなく、{c}として一般的に勧められる運動です。",
+                        en="Not aimed at a finding of this case: a general exercise, as part of {c}.")
+
+
 def exercise_why(kb, matched: list[str], component_name: Text, adjustments: list, aimed: list[str] = ()) -> Text:
+    """Names only what is present in the case (``matched``); ``aimed`` targets may be untested, so they are never
+    named, and an exercise that answers nothing present says it is general."""
     ja_names, en_names = names(kb, matched)
-    aim_ja, aim_en = names(kb, list(aimed))
     if ja_names:
         ja, en = f"{ja_names}に対応する運動です。", f"Answers {en_names}."
-    elif aim_ja:
-        ja = f"{component_name.ja}の一環として、{aim_ja}を狙って行います。"
-        en = f"Part of {component_name.en.lower()}, aimed at {aim_en.lower()}."
     else:
-        ja, en = f"{component_name.ja}の一環として行います。", f"Part of {component_name.en.lower()}."
+        ja = GENERAL_EXERCISE.ja.format(c=component_name.ja)
+        en = GENERAL_EXERCISE.en.format(c=component_name.en.lower())
     for a in adjustments:
         ja += a.why.ja
         en += " " + a.why.en
     return text(ja=ja, en=en)
 
 
-def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str]) -> Text:
+#: values of case-level findings worth printing with the finding (path -> (ja, en) with {v})
+VALUE_LABELS = {"bmi": ("BMI {v}", "BMI {v}"), "measure.fabq.pa": ("FABQ-PA {v}点", "FABQ-PA {v}"),
+                "measure.locomo25.score": ("ロコモ25 {v}点", "GLFS-25 {v}"),
+                "activity.exercise_days_per_week": ("運動 週{v}日", "exercise {v} days a week")}
+#: facts a rule may rest on that need no words of their own (the pain sites are in every plan)
+SILENT_FACTS = ("pain.", "history.onset_order", "history.onset_gap_weeks", "test.")
+
+
+def _bare(name: str) -> tuple[str, str]:
+    """A name and its closing parenthesis split: 「他動下肢伸展挙上（SLR）」 -> (「他動下肢伸展挙上」, 「SLR」)."""
+    for open_, close in (("（", "）"), ("(", ")")):
+        if name.endswith(close) and open_ in name:
+            i = name.rindex(open_)
+            return name[:i].rstrip(), name[i + 1:-1]
+    return name, ""
+
+
+def _short(test_name: str) -> str:
+    """A test by the abbreviation clinicians use when it has one (「SLR」「ASLR」「CS-30」), else its name."""
+    _, inner = _bare(test_name)
+    return inner if inner and inner.isascii() else test_name
+
+
+def _shown(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def finding_phrase(kb, hit, case=None) -> PlainText:
+    """A finding with what was measured: 「ハムストリングスの短縮（SLR 右55°／左55°）」."""
+    name = kb.findings[hit.id].name
+    ja, en = [], []
+    tests = [t for t in (hit.source[5:] if hit.source.startswith("test:") else None, *hit.also) if t]
+    for tid in [t for t in tests if case is not None and t in case.tests]:
+        r = case.tests[tid]
+        result = {"left": r.left, "right": r.right, "value": r.value, "positive": r.positive}
+        height = case.demographics.height_cm
+        shown_ja, shown_en = result_text(kb, tid, result, "ja", height), result_text(kb, tid, result, "en", height)
+        test = kb.tests[tid].name
+        if shown_ja:
+            ja.append(f"{_short(test.ja)} {shown_ja}")
+            en.append(f"{_short(test.en)} {shown_en}")
+        if r.reproduces_radicular_pain:
+            ja.append("放散痛の再現あり")
+            en.append("reproduced the leg pain")
+    for path, v in (hit.value or {}).items():
+        if path in VALUE_LABELS:
+            ja.append(VALUE_LABELS[path][0].format(v=_shown(v)))
+            en.append(VALUE_LABELS[path][1].format(v=_shown(v)))
+    if not ja:
+        return text(name.ja, name.en)
+    base_ja, base_en = _bare(name.ja)[0], _bare(name.en)[0]  # 「過体重（BMI 25以上）」 + the value: 「過体重（BMI 26.6）」
+    return text(f"{base_ja}（{'、'.join(ja)}）", f"{base_en} ({', '.join(en)})")
+
+
+def _fact_phrases(kb, rule_ids: list[str], facts: dict) -> list[tuple[str, str]]:
+    """Case facts (not findings) the fired rules rest on and that hold, in words: 「階段で痛むこと」."""
+    out = []
+    for rid in rule_ids:
+        for leaf in conditions.leaves(kb.kind("rules")[rid].when.parsed):
+            if leaf.path.startswith("finding.") or leaf.path.startswith(SILENT_FACTS):
+                continue
+            if leaf.op in ("is", "eq", "in") and leaf.evaluate(facts) and leaf.path in FACT_LABELS:
+                out.append(FACT_LABELS[leaf.path])
+    return list(dict.fromkeys(out))
+
+
+def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str], findings: list[str] = (),
+                           hits: dict | None = None, case=None, facts: dict | None = None) -> Text:
+    """What was found (each finding with its measured values, and the case facts the rules read), then what
+    the rules make of it. Never a list of alternatives: only what is present in this case is named."""
     rules = kb.kind("rules")
-    ja = "".join(rules[r].explanation.ja for r in rule_ids)
-    en = " ".join(rules[r].explanation.en for r in rule_ids)
+    found_ja, found_en = [], []
+    for fid in findings:
+        if hits and fid in hits:
+            t = finding_phrase(kb, hits[fid], case)
+        elif fid in kb.findings:
+            t = text(kb.findings[fid].name.ja, kb.findings[fid].name.en)
+        else:
+            continue
+        found_ja.append(t.ja)
+        found_en.append(t.en)
+    for ja_label, en_label in _fact_phrases(kb, rule_ids, facts or {}):
+        found_ja.append(ja_label)
+        found_en.append(en_label)
+    head_ja = f"所見：{'、'.join(found_ja)}。" if found_ja else ""
+    head_en = f"Found: {'; '.join(found_en)}." if found_en else ""
+    ja = head_ja + "".join(rules[r].explanation.ja for r in rule_ids)
+    en = " ".join(x for x in [head_en, *(rules[r].explanation.en for r in rule_ids)] if x)
     if status == "insufficient_data":
         tests_ja = "、".join(kb.tests[t].name.ja for t in missing)
         tests_en = ", ".join(kb.tests[t].name.en for t in missing)
         ja = f"{ja}{INSUFFICIENT.ja}未実施：{tests_ja}"
         en = f"{en} {INSUFFICIENT.en} Not done: {tests_en}".strip()
     return text(ja=ja or INSUFFICIENT.ja, en=en or INSUFFICIENT.en)
+
+
+UNSERVED = Text(ja="この方の条件（禁忌・環境）で使える運動がないため、担当の理学療法士が個別に決めてください。",
+                en="No exercise for it suits this person's conditions (contraindications, setting); the therapist "
+                   "should choose one individually.")
+
+
+def left_for_later(reason: str, limits) -> PlainText:
+    """Why an exercise waits for a later review: the day's exercise count or time was used up."""
+    if reason == "max_exercises":
+        return text(ja=f"1日の運動は{limits.max_exercises}種目までとしたため、次回の見直しで追加を検討します。",
+                    en=f"The day is kept to {limits.max_exercises} exercises, so this is for a later review.")
+    return text(ja=f"1日の運動時間を約{limits.daily_minutes}分までとしたため、次回の見直しで追加を検討します。",
+                en=f"The day is kept to about {limits.daily_minutes} minutes, so this is for a later review.")
 
 
 # --- triage: one headline per level, the same in every adapter (CLI, web, handout, self-check, FHIR) ---

@@ -7,7 +7,7 @@ The facts mapping gains ``finding.<id> = True`` for every finding, so later rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ptplan.core import conditions, explain
@@ -27,6 +27,7 @@ class FindingHit:
     refs: tuple[str, ...]
     status: str = "verified"
     video: dict[str, Any] | None = None   # the video measure behind it, when a video analysis produced it
+    also: tuple[str, ...] = ()  # other tests that yield the same finding in this case (test ids)
 
 
 def link_movement_facts(case: Case, facts: dict[str, Any]) -> None:
@@ -53,7 +54,12 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
     idx = index_of(kb)
     for tid in done_tests(case, kb):
         for y, fn in idx.yields[tid]:
-            if y.finding in hits or not fn(facts, norms):
+            if not fn(facts, norms):
+                continue
+            if y.finding in hits:
+                hit = hits[y.finding]
+                if hit.source != f"test:{tid}" and tid not in hit.also:
+                    hits[y.finding] = replace(hit, also=(*hit.also, tid))
                 continue
             values = _values(y.when.parsed, facts)
             hits[y.finding] = FindingHit(y.finding, f"test:{tid}", values,

@@ -88,3 +88,41 @@ def reference_text(kb, test_id: str) -> tuple[str | None, str | None]:
     if row.method is not None:
         ja, en = f"{ja}、{row.method.ja}", f"{en}, {row.method.en}"
     return ja, en
+
+
+SIDES = {"ja": ("右", "左", "／"), "en": ("R ", "L ", " / ")}
+
+
+def _num(v: float, record) -> str:
+    v = -v if record.negate and v else v  # a negated 0 stays 0 (not −0°)
+    text = f"{v:g}"
+    return text.replace("-", "−") if record.negate or record.kind in ("angle", "pressure") else text
+
+
+def _one(v: float, record, lang: str) -> str:
+    unit = UNITS[record.unit][0 if lang == "ja" else 1]
+    text = f"{_num(v, record)}{unit}"
+    if record.levels and record.min is not None and float(v).is_integer():
+        text += f"（{record.levels[int(v - record.min)].get(lang)}）" if lang == "ja" else \
+            f" ({record.levels[int(v - record.min)].get(lang)})"
+    return text
+
+
+def result_text(kb, test_id: str, result: dict, lang: str, height_cm: float | None = None) -> str:
+    """One recorded result, e.g. ``右22°／左26°``, ``2点（両脚30cm）``, ``140 cm（身長比 0.93）``."""
+    record = kb.tests[test_id].record
+    right, left, sep = SIDES[lang]
+    if result.get("left") is not None or result.get("right") is not None:
+        parts = [f"{side}{_one(result[key], record, lang)}" for side, key in ((right, "right"), (left, "left"))
+                 if result.get(key) is not None]
+        return sep.join(parts)
+    if result.get("value") is not None:
+        text = _one(result["value"], record, lang)
+        if record.unit == "cm" and height_cm:
+            ratio = f"{result['value'] / height_cm:.2f}"
+            text += f"（身長比 {ratio}）" if lang == "ja" else f" (per height {ratio})"
+        return text
+    if result.get("positive") is not None:
+        return ("陽性" if result["positive"] else "陰性") if lang == "ja" else (
+            "positive" if result["positive"] else "negative")
+    return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ptplan.core import explain, prescription, reasoning
-from ptplan.core.advice import select_advice
+from ptplan.core.advice import place, select_advice
 from ptplan.core.case import Case
 from ptplan.core.exclusions import excluded
 from ptplan.core.facts import build_facts
@@ -42,27 +42,31 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
     found = derive_findings(case, kb, facts, norms)
     s = screen(case, kb, facts, norms)
     done = done_tests(case, kb)
-    results = reasoning.reason(case, kb, facts, norms, done)
+    # one test result = one test and the values its finding read (two checklist observations are two results)
+    results = reasoning.reason(case, kb, facts, norms, done,
+                               {f: {f"{h.source}:{','.join(sorted(h.value))}", *(f"test:{t}" for t in h.also)}
+                                for f, h in found.items()})
     supported = [r.id for r in results if r.status == "supported"]
     # Only hypotheses of moderate or high confidence shape the program; low ones are reported.
     drivers = [r.id for r in results if r.status == "supported" and r.confidence != "low"]
     # A provisional program is for the therapist only: the self-check (patient-facing) gets none.
     status = "withheld" if self_care_only and s.program_status == "provisional" else s.program_status
-    comps, advice, ctx = [], [], None
+    program, advice, ctx = prescription.Program([]), [], None
     if status != "withheld":
         ctx = prescription.make_context(kb, facts, norms, set(found) | set(supported), self_care_only)
-        comps = prescription.build_program(kb, ctx, drivers, s.yellow)
+        evidence = {r.id: r.for_findings for r in results if r.id in drivers}
+        program = prescription.build_program(kb, ctx, drivers, s.yellow, evidence)
         advice = select_advice(kb, facts, norms, self_care_only)
     plan = {
         "kb_version": kb.version, "lang": lang, "case_id": case.id,
         "disclaimer": kb.meta.disclaimer.get(lang),
         "triage": triage_json(kb, s, lang, facts, norms),
         "findings": [finding_json(kb, h, lang) for h in found.values()],
-        "hypotheses": [hypothesis_json(kb, r, lang) for r in results],
+        "hypotheses": [hypothesis_json(kb, r, lang, found, case, facts) for r in results],
         "lenses": reasoning.lens_status(kb, results),
         "knee_back": reasoning.knee_back_pattern(case, results),
-        "program": program_json(kb, comps, s, lang, status, ctx),
-        "advice": [advice_json(kb, a, lang) for a in advice],
+        "program": program_json(kb, program, s, lang, status, ctx),
+        "advice": [advice_json(kb, a, lang, where, i + 1) for i, (a, where) in enumerate(place(advice))],
         "follow_up": follow_up_json(case, s, advice, lang, set(found), status),
     }
     plan["references"] = references_json(kb, plan)
@@ -103,9 +107,10 @@ def finding_json(kb, h, lang: str) -> dict[str, Any]:
     return out
 
 
-def hypothesis_json(kb, r, lang: str) -> dict[str, Any]:
+def hypothesis_json(kb, r, lang: str, found: dict | None = None, case: Case | None = None,
+                    facts: dict[str, Any] | None = None) -> dict[str, Any]:
     h = kb.kind("hypotheses")[r.id]
-    text = explain.hypothesis_explanation(kb, r.rules, r.status, r.missing_tests)
+    text = explain.hypothesis_explanation(kb, r.rules, r.status, r.missing_tests, r.for_findings, found, case, facts)
     return {"id": r.id, "name": tx(h.name, lang), "lens": h.lens, "status": r.status,
             "confidence": r.confidence if r.status == "supported" else "low", "score": r.score,
             "for": r.for_findings, "against": r.against, "rules": r.rules,
@@ -121,11 +126,18 @@ def _refs(*groups) -> list[str]:
     return out
 
 
-def program_json(kb, comps: list, s, lang: str, status: str, ctx) -> dict[str, Any]:
+def program_json(kb, program, s, lang: str, status: str, ctx) -> dict[str, Any]:
     """``status``: ``issued`` (for the patient), ``provisional`` (therapist only, until the essential
     questions are answered) or ``withheld`` (no program: a red flag, or an incomplete self-check)."""
+    comps = program.components
+    limits = kb.meta.program_limits
     extra = {"status": status, "precautions": precautions_json(ctx, lang),
-             "exclusions": exclusions_json(kb, ctx, lang)}
+             "exclusions": exclusions_json(kb, ctx, lang),
+             "limits": {"daily_minutes": limits.daily_minutes, "max_exercises": limits.max_exercises},
+             "minutes_per_day": round(program.minutes) if comps else 0,
+             "left_for_later": [left_json(kb, x, lang) for x in program.left_for_later] if comps else [],
+             "unserved": [{"hypothesis": h, "name": tx(kb.kind("hypotheses")[h].name, lang),
+                           **why(explain.UNSERVED, lang)} for h in program.unserved] if comps else []}
     if not comps:
         note = None
         if status == "withheld" and s.level == "incomplete":
@@ -142,6 +154,13 @@ def program_json(kb, comps: list, s, lang: str, status: str, ctx) -> dict[str, A
                        for p in phases],
             "schedule": prescription.schedule(comps),
             "note": tx(explain.PROVISIONAL_NOTE, lang) if status == "provisional" else None, **extra}
+
+
+def left_json(kb, x, lang: str) -> dict[str, Any]:
+    """An exercise the program would have taken, left for a later review because the day was full."""
+    text = explain.left_for_later(x.reason, kb.meta.program_limits)
+    return {"id": x.chosen.exercise.id, "name": tx(x.chosen.exercise.name, lang), "component": x.component.id,
+            "reason": x.reason, "hypotheses": x.hypotheses, **why(text, lang)}
 
 
 def precautions_json(ctx, lang: str) -> list[dict[str, Any]]:
@@ -189,7 +208,7 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
             "cautions": [c.get(lang) for c in (*ch.cautions, *ex.cautions)]}
 
 
-def advice_json(kb, a, lang: str) -> dict[str, Any]:
+def advice_json(kb, a, lang: str, place: str = "handout", rank: int = 1) -> dict[str, Any]:
     if a.findings:
         text = explain.because_of(kb, list(a.findings))
     elif a.entry.when is not None:
@@ -197,7 +216,8 @@ def advice_json(kb, a, lang: str) -> dict[str, Any]:
     else:
         text = explain.GENERAL_ADVICE
     return {"id": a.entry.id, "category": a.entry.category, "title": tx(a.title, lang), "text": tx(a.text, lang),
-            "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
+            "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs),
+            "rank": rank, "place": place, "status": a.entry.status}
 
 
 def follow_up_json(case: Case, s, advice: list, lang: str, found: set[str], status: str) -> dict[str, Any]:

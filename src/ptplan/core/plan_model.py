@@ -213,6 +213,24 @@ class Exclusion(_Part):
     names: list[str] = Field(description="the exercises' names, then the advice titles")
 
 
+class ProgramLimits(_Part):
+    daily_minutes: int = Field(description="estimated minutes on the busiest day, at most")
+    max_exercises: int
+
+
+class LeftForLater(_Explained):
+    id: Id = Field(description="exercise id")
+    name: str
+    component: Id
+    reason: Literal["max_exercises", "daily_minutes"]
+    hypotheses: list[Id] = Field(description="hypotheses it would have served")
+
+
+class Unserved(_Explained):
+    hypothesis: Id
+    name: str
+
+
 class Program(_Part):
     components: list[Component] = Field(description="in priority order; [] when withheld")
     phases: list[Phase]
@@ -222,6 +240,12 @@ class Program(_Part):
                                               "essential questions are answered) or withheld (none built)")
     precautions: list[Precaution] = Field(description="program-level precautions of the adjustments that fired")
     exclusions: list[Exclusion] = Field(description="what the case rules out and why, grouped by reason")
+    limits: ProgramLimits | None = Field(None, description="the KB's program limits the program was built within")
+    minutes_per_day: int = Field(0, ge=0, description="estimated minutes on the busiest day (engine convention)")
+    left_for_later: list[LeftForLater] = Field(default_factory=list, description=(
+        "exercises the program would have taken but that did not fit its limits, highest priority first"))
+    unserved: list[Unserved] = Field(default_factory=list, description=(
+        "moderate or high hypotheses no allowed exercise could serve (every candidate ruled out for this case)"))
 
 
 class Advice(_Explained):
@@ -231,6 +255,12 @@ class Advice(_Explained):
     text: str
     evidence: str | None
     refs: Refs
+    rank: int = Field(1, ge=1, description="relevance order in the plan's advice list, 1 = most relevant")
+    place: Literal["handout", "more_information", "see_doctor", "ask_doctor"] = Field("handout", description=(
+        "handout: at most 8 self-care items, most relevant first; more_information: the other self-care items; see_doctor: "
+        "when to see a doctor (with follow_up.see_doctor_when); ask_doctor: medical options, full in the "
+        "therapist's view, as a short 'ask your doctor about' list for the patient"))
+    status: Status = Field("verified", description="unverified: clinical convention or a source not yet checked")
 
 
 class FollowUp(_Part):

@@ -5,6 +5,10 @@ Safety rules enforced here, whatever the data say:
   contraindication rule on its position or loads, equipment not recorded at home) is never chosen;
 - floor exercises are left out when the person cannot get down to the floor;
 - a program has at least two components and two exercise families, or it is empty (with a reason);
+- every moderate- or high-confidence hypothesis that called a component gets at least one exercise aimed at it
+  (one whose addresses name the hypothesis or a finding that supports it) before any component gets a second;
+- the program fits the KB's program limits (meta.yaml ``program_limits``: exercises and estimated minutes on the
+  busiest day); what does not fit is left for later, lowest priority first, and the plan lists it;
 - non-fallback components only take exercises that address a present finding, a supported hypothesis,
   or one of the component's own targets; a component without targets (direction-specific
   exercise) never takes an exercise for the opposite directional preference.
@@ -15,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ptplan.core import dosing
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
 
-#: engine convention: more components than this make a home program too long to keep up.
+#: engine convention: the self-check plan (no assessment) combines at most this many fallback components.
 MAX_COMPONENTS = 4
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: which weekdays n sessions fall on: spread out so the same muscles get rest days between.
@@ -94,43 +99,52 @@ def allowed(ex, ctx: Context) -> bool:
     return True
 
 
-def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
+def candidates(kb, cc: ChosenComponent, ctx: Context) -> list[Chosen]:
+    """The exercises the component could take, best first (at most its own ``exercises`` count)."""
     comp = cc.component
     ranked = []
     idx = index_of(kb)
     targets, present, family_rank = set(comp.targets), ctx.present, {f: i for i, f in enumerate(comp.families)}
     for order, ex in sorted(pair for fam in comp.families for pair in idx.exercises_by_family.get(fam, ())):
-        if ex.id in used:
-            continue
         matched = [a for a in ex.addresses if a in present]
         aimed = [a for a in ex.addresses if a in targets]
         if (not matched and not (aimed and cc.reasons) and not comp.fallback) or not allowed(ex, ctx):
             continue  # relevance first: it is cheaper than the contraindication checks
-        on_target = sum(1 for a in matched if a in targets)
-        ranked.append((-on_target, -len(aimed), -len(matched), ex.level, family_rank[ex.family], order,
+        # Up to two findings on target count, not how many ids an exercise lists: a long address list (a published
+        # programme that names every stage it suits) must not outrank the exercise made for the finding.
+        on_target = min(sum(1 for a in matched if a in targets), 2)
+        ranked.append((-on_target, not aimed, -min(len(matched), 2), ex.level, family_rank[ex.family], order,
                        ex, matched, aimed))
     ranked.sort(key=lambda r: r[:6])
-    for ex, matched, aimed in _spread_families(ranked, comp.exercises):
-        used.add(ex.id)
+    out = []
+    for *_, ex, matched, aimed in _spread_families(ranked, len(ranked)):
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
         dose = dose_for(ex, adj, idx)
         changed = [a for a in adj if a.id in dose["adjusted_by"]]
         warned = [c.reason for c in idx.cautions[ex.id] if c.fn(ctx.facts, ctx.norms)]
-        cc.exercises.append(Chosen(ex, dose, matched, changed, aimed, warned))
+        out.append(Chosen(ex, dose, matched, changed, aimed, warned))
+    return out
+
+
+def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
+    """Give the component its best exercises not used elsewhere (no program limits: see :func:`build_program`)."""
+    for ch in candidates(kb, cc, ctx):
+        if len(cc.exercises) < cc.component.exercises and ch.exercise.id not in used:
+            used.add(ch.exercise.id)
+            cc.exercises.append(ch)
 
 
 def _spread_families(ranked: list, n: int) -> list:
     """Best-ranked first, but take one exercise of each family before a second of any."""
     picked, seen = [], set()
     for r in ranked:
-        if len(picked) < n and r[6].family not in seen:
+        if len(picked) < n and r[-3].family not in seen:
             picked.append(r)
-            seen.add(r[6].family)
+            seen.add(r[-3].family)
     for r in ranked:
-        if len(picked) < n and all(r[6] is not p[6] for p in picked):
+        if len(picked) < n and all(r[-3] is not p[-3] for p in picked):
             picked.append(r)
-    picked.sort(key=lambda r: r[:6])
-    return [(r[6], r[7], r[8]) for r in picked]
+    return picked
 
 
 def dose_for(ex, adjustments: list, idx) -> dict[str, Any]:
@@ -154,28 +168,141 @@ def dose_for(ex, adjustments: list, idx) -> dict[str, Any]:
     return dose
 
 
-def build_program(kb, ctx: Context, supported: list[str], yellow: list) -> list[ChosenComponent]:
-    """Components with exercises, best first; ``[]`` when two components and two families cannot be met."""
-    used: set[str] = set()
-    comps = []
-    for cc in pick_components(kb, supported, yellow, ctx.adjustments):
-        if len(comps) < MAX_COMPONENTS and _filled(kb, cc, ctx, used):
-            comps.append(cc)
+@dataclass
+class LeftOut:
+    """An exercise the program would have taken but that did not fit its limits."""
+
+    chosen: Chosen
+    component: Any
+    reason: str  # "max_exercises" | "daily_minutes"
+    hypotheses: list[str]  # the hypotheses it would have served
+
+
+@dataclass
+class Program:
+    components: list[ChosenComponent]
+    left_for_later: list[LeftOut] = field(default_factory=list)
+    minutes: float = 0.0  # estimated minutes on the busiest day
+    unserved: list[str] = field(default_factory=list)  # hypotheses no allowed exercise could serve (all ruled out)
+
+
+def serves(ch: Chosen, hid: str, evidence: dict[str, list[str]]) -> bool:
+    """The exercise is aimed at the hypothesis: it names it, or a finding the hypothesis rests on; a hypothesis
+    that rests on no finding (e.g. the order in which knee and back pain began) is served by its components."""
+    named = set(ch.exercise.addresses)
+    found = evidence.get(hid, [])
+    return hid in named or bool(named & set(found)) or not found
+
+
+class _Budget:
+    def __init__(self, limits) -> None:
+        self.limits, self.days, self.count = limits, [0.0] * 7, 0
+
+    def cost(self, ch: Chosen) -> list[float]:
+        per_day = dosing.day_minutes(ch.dose, self.limits)
+        days = SPREAD.get(min(int(ch.dose["sessions_per_week"] or 0), 7), ())
+        return [per_day if i in days else 0.0 for i in range(7)]
+
+    def refusal(self, ch: Chosen) -> str | None:
+        if self.count >= self.limits.max_exercises:
+            return "max_exercises"
+        if max(d + c for d, c in zip(self.days, self.cost(ch), strict=True)) > self.limits.daily_minutes:
+            return "daily_minutes"
+        return None
+
+    def take(self, ch: Chosen) -> None:
+        self.days = [d + c for d, c in zip(self.days, self.cost(ch), strict=True)]
+        self.count += 1
+
+
+def build_program(kb, ctx: Context, supported: list[str], yellow: list,
+                  evidence: dict[str, list[str]] | None = None) -> Program:
+    """Components with exercises, best first, within the program limits; no components when two components and
+    two families cannot be met. ``evidence``: the findings each supported hypothesis rests on."""
+    evidence = evidence or {}
+    limits = kb.meta.program_limits
+    called = pick_components(kb, supported, yellow, ctx.adjustments)
     fallbacks = sorted((c for c in kb.kind("components").values() if c.fallback), key=lambda c: (c.priority, c.id))
+    pools = {cc.component.id: candidates(kb, cc, ctx) for cc in called}
+    budget, used, left = _Budget(limits), set(), []
+    chosen = {cc.component.id: cc for cc in called}
+
+    def offer(cc: ChosenComponent, ch: Chosen, served: list[str], record: bool = True) -> bool:
+        if ch.exercise.id in used:
+            return False
+        why_not = budget.refusal(ch)
+        if why_not:
+            if record and all(x.chosen.exercise.id != ch.exercise.id for x in left):
+                left.append(LeftOut(ch, cc.component, why_not, served))
+            return False
+        budget.take(ch)
+        used.add(ch.exercise.id)
+        cc.exercises.append(ch)
+        return True
+
+    # 1. every hypothesis that called a component gets an exercise aimed at it (a cheaper one when the best does not
+    # fit), then every yellow flag or adjustment; a component that is only there to fill a gap (trunk work with low
+    # back pain) comes first among those, and only if the hypotheses' exercises left the gap open
+    hyps = set(supported)
+    wanted: list[ChosenComponent] = [cc for cc in called if not cc.component.only_if_missing]
+    gaps = [cc for cc in called if cc.component.only_if_missing]
+    for hypothesis_pass in (True, False):
+        if not hypothesis_pass and not ctx.self_care_only:  # the self-check plan fills gaps after its fallbacks
+            # a gap (trunk work with low back pain) is filled before the other added components take the day
+            wanted = [cc for cc in gaps if not _covered(cc.component, wanted)] + wanted
+        for cc in wanted:
+            for reason in [r for r in cc.reasons if (r in hyps) == hypothesis_pass]:
+                if any(serves(ch, reason, evidence) for c in wanted for ch in c.exercises if reason in c.reasons):
+                    continue
+                pool = [ch for ch in pools[cc.component.id] if ch.exercise.id not in used]
+                for n, ch in enumerate([ch for ch in pool if serves(ch, reason, evidence)] or pool[:1]):
+                    if offer(cc, ch, [reason], record=n == 0):
+                        break
+    # 2. fallbacks, one exercise each, until two components and two families combine (the self-check plan takes
+    # them all, then fills its gaps)
+    extra: list[ChosenComponent] = []
     for comp in fallbacks:
-        if _complete(comps) and (not ctx.self_care_only or len(comps) >= MAX_COMPONENTS):
-            break  # the self-check plan takes every fallback: stretching, strengthening and walking
-        if any(c.component.id == comp.id for c in comps):
-            continue
-        cc = ChosenComponent(comp, [h for h in supported if h in comp.hypotheses])
-        if _filled(kb, cc, ctx, used):
-            comps.append(cc)
-    return comps if _complete(comps) else []
+        filled = [c for c in wanted + extra if c.exercises]
+        if _complete(filled) and (not ctx.self_care_only or len(filled) >= MAX_COMPONENTS):
+            break
+        if comp.id not in chosen:
+            extra.append(ChosenComponent(comp, [h for h in supported if h in comp.hypotheses]))
+            pools[comp.id] = candidates(kb, extra[-1], ctx)
+            _first_unused(extra[-1], pools[comp.id], used, lambda cc, ch: offer(cc, ch, [], record=False))
+    if ctx.self_care_only:
+        for cc in gaps:
+            if not _covered(cc.component, wanted + extra):
+                extra.append(cc)
+                _first_unused(cc, pools[cc.component.id], used, lambda cc, ch: offer(cc, ch, [], record=False))
+    # 3. every component gets one, then one more per component at a time, in priority order
+    every = sorted(wanted + extra, key=lambda c: (c.component.priority, c.component.id))
+    for depth in range(max((c.component.exercises for c in every), default=0)):
+        for cc in every:
+            if len(cc.exercises) == depth < cc.component.exercises:
+                _first_unused(cc, pools[cc.component.id], used, lambda cc, ch: offer(
+                    cc, ch, [r for r in cc.reasons if r in hyps and serves(ch, r, evidence)], record=cc in wanted))
+    comps = [cc for cc in every if cc.exercises]
+    if not _complete(comps):
+        return Program([])
+    taken = {ch.exercise.id for c in comps for ch in c.exercises}
+    left = [x for x in left if x.chosen.exercise.id not in taken]
+    waiting = {h for x in left for h in x.hypotheses}
+    unserved = [h for h in dict.fromkeys(r for cc in called for r in cc.reasons if r in hyps) if h not in waiting
+                and not any(serves(ch, h, evidence) for c in comps if h in c.reasons for ch in c.exercises)]
+    return Program(comps, left, max(budget.days), unserved)
 
 
-def _filled(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> bool:
-    fill(kb, cc, ctx, used)
-    return bool(cc.exercises)
+def _first_unused(cc: ChosenComponent, pool: list[Chosen], used: set[str], offer) -> None:
+    """Offer the component its best exercise not in the program yet (taken, or left for later if it does not fit)."""
+    for ch in pool:
+        if ch.exercise.id not in used:
+            offer(cc, ch)
+            return
+
+
+def _covered(comp, chosen) -> bool:
+    targets = set(comp.targets)
+    return any(targets & set(ch.exercise.addresses) for c in chosen for ch in c.exercises)
 
 
 def _complete(comps: list[ChosenComponent]) -> bool:

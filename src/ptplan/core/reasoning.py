@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ptplan.core import conditions
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
@@ -41,19 +42,40 @@ class HypothesisResult:
         return "high" if self.score >= 4 else "moderate" if self.score >= 2 else "low"
 
 
-def score_rules(kb, facts: dict[str, Any], norms: NormLookup) -> dict[str, HypothesisResult]:
+def score_rules(kb, facts: dict[str, Any], norms: NormLookup,
+                sources: dict[str, set[str]] | None = None) -> dict[str, HypothesisResult]:
+    """Sum the fired rules per hypothesis.
+
+    ``sources`` (finding id -> the results that yield it: ``test:<id>:<values read>``, ``test:<id>`` or
+    ``rule:<id>``) lets one test result count once per hypothesis: a rule for it that rests only on findings of
+    test results already counted for that hypothesis adds nothing (one drawing-in test yields two findings, but it
+    is still one test)."""
     results: dict[str, HypothesisResult] = {}
     idx = index_of(kb)
     builds_on = idx.rule_findings
+    sources = sources or {}
+    counted: dict[str, set[str]] = {}
+    only_findings = {r.id: all(leaf.path.startswith("finding.") for leaf in conditions.leaves(r.when.parsed))
+                     for r, _ in idx.rules}
     for rule, fn in idx.rules:
         if not fn(facts, norms):
             continue
         rid = rule.id
+        named = [path[8:] for path in builds_on[rid] if facts.get(path)]
+        # a rule of findings only, all from test results this hypothesis already counted, is the same result again
+        tests = {t for f in named for t in sources.get(f, ()) if t.startswith("test:")}
+        from_tests = all(any(t.startswith("test:") for t in sources.get(f, ())) for f in named)
+        seen = counted.setdefault(rule.hypothesis, set())
+        if rule.weight > 0 and tests and from_tests and tests <= seen and only_findings[rid]:
+            results.setdefault(rule.hypothesis, HypothesisResult(rule.hypothesis)).for_findings += [
+                f for f in named if f not in results[rule.hypothesis].for_findings]
+            continue  # the same test result again
+        if rule.weight > 0:
+            seen |= tests
         r = results.setdefault(rule.hypothesis, HypothesisResult(rule.hypothesis))
         r.score += rule.weight
         r.rules.append(rid)
         r.positive = r.positive or rule.weight > 0
-        named = [path[8:] for path in builds_on[rid] if facts.get(path)]
         target = r.for_findings if rule.weight > 0 else r.against
         target += [f for f in named if f not in target]
     for r in results.values():
@@ -65,9 +87,11 @@ def discriminating_tests(kb, hid: str) -> list[str]:
     return list(index_of(kb).discriminating[hid])
 
 
-def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[str]) -> list[HypothesisResult]:
-    """Supported hypotheses (best first) plus insufficient-data entries for lenses with none supported."""
-    scored = score_rules(kb, facts, norms)
+def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[str],
+           sources: dict[str, set[str]] | None = None) -> list[HypothesisResult]:
+    """Supported hypotheses (best first) plus insufficient-data entries for lenses with none supported.
+    ``sources``: where each finding came from (see :func:`score_rules`)."""
+    scored = score_rules(kb, facts, norms, sources)
     hyps = kb.kind("hypotheses")
     out = [r for r in scored.values() if r.supported]
     for r in out:

@@ -48,6 +48,8 @@ for _r in (
     # リハビリテーション実施計画書 (needs the case for the patient's details and goals)
     Renderer("rehab-plan", "ptplan.render.rehab_plan:render_pdf", "application/pdf", ".pdf", binary=True),
     Renderer("rehab-plan-html", "ptplan.render.rehab_plan:render_html", "text/html; charset=utf-8", ".html"),
+    # the weekly schedule as an iCalendar (RFC 5545) calendar: start_date, review_date, uid, sequence
+    Renderer("ics", "ptplan.render.ics:render_ics", "text/calendar; charset=utf-8", ".ics"),
 ):
     register(_r)
 

@@ -6,44 +6,7 @@ ordinal levels and sign conventions come from each test's ``record`` in the know
 
 from __future__ import annotations
 
-from ptplan.core.norms import UNITS, norm_text, reference_text
-
-SIDES = {"ja": ("右", "左", "／"), "en": ("R ", "L ", " / ")}
-
-
-def _num(v: float, record) -> str:
-    v = -v if record.negate else v
-    text = f"{v:g}"
-    return text.replace("-", "−") if record.negate or record.kind in ("angle", "pressure") else text
-
-
-def _one(v: float, record, lang: str) -> str:
-    unit = UNITS[record.unit][0 if lang == "ja" else 1]
-    text = f"{_num(v, record)}{unit}"
-    if record.levels and record.min is not None and float(v).is_integer():
-        text += f"（{record.levels[int(v - record.min)].get(lang)}）" if lang == "ja" else \
-            f" ({record.levels[int(v - record.min)].get(lang)})"
-    return text
-
-
-def result_text(kb, test_id: str, result: dict, lang: str, height_cm: float | None = None) -> str:
-    """One recorded result, e.g. ``右22°／左26°``, ``2点（両脚30cm）``, ``140 cm（身長比 0.93）``."""
-    record = kb.tests[test_id].record
-    right, left, sep = SIDES[lang]
-    if result.get("left") is not None or result.get("right") is not None:
-        parts = [f"{side}{_one(result[key], record, lang)}" for side, key in ((right, "right"), (left, "left"))
-                 if result.get(key) is not None]
-        return sep.join(parts)
-    if result.get("value") is not None:
-        text = _one(result["value"], record, lang)
-        if record.unit == "cm" and height_cm:
-            ratio = f"{result['value'] / height_cm:.2f}"
-            text += f"（身長比 {ratio}）" if lang == "ja" else f" (per height {ratio})"
-        return text
-    if result.get("positive") is not None:
-        return ("陽性" if result["positive"] else "陰性") if lang == "ja" else (
-            "positive" if result["positive"] else "negative")
-    return ""
+from ptplan.core.norms import norm_text, reference_text, result_text
 
 
 def _from_values(values: dict) -> dict[str, dict]:

@@ -292,10 +292,16 @@ class YellowFlag(_Entry):
 
 
 class Advice(_Entry):
+    """One piece of advice: chosen for a person by ``when`` (its relevance rule), ranked by ``rank`` (1 = most
+    relevant; the handout carries the best-ranked few, the rest go to "more information"). Medical options
+    (``self_care: false``) are for the therapist and a short "ask your doctor about" list."""
+
     category: Literal["heat", "cold", "daily_life", "sitting", "stairs", "footwear", "bedding", "desk",
-                      "weight", "nutrition", "aerobic", "education", "see_doctor", "medical_option", "sleep"]
+                      "weight", "nutrition", "aerobic", "education", "see_doctor", "medical_option", "sleep",
+                      "bathing", "japanese_life", "devices", "services"]
     title: Text
     text: Text
+    rank: int = Field(50, ge=1, le=99, description="relevance rank: lower comes first on the handout")
     when: ConditionData | None = None
     not_when: ConditionData | None = Field(None, description="never give this advice when this holds")
     evidence: Text | None = Field(None, description="evidence level, for medical options")
@@ -303,7 +309,16 @@ class Advice(_Entry):
         "numbers the text uses as {placeholders}; loss_fraction + load_ratio give {loss_kg} and {knee_load_kg}"))
     loads: list[Load] = Field(default_factory=list, description="what the advice asks of the body (see Exercise.loads)")
     self_care: bool = True
-    refs: list[Id] = Field(min_length=1)
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = Field("verified", description="unverified: clinical convention or a source not yet checked")
+    basis: Text | None = Field(None, description="where unreferenced or unverified advice comes from")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Advice:
+        _require_source(self, "advice item", basis_when_unverified=False)
+        if not self.refs and self.basis is None:
+            raise ValueError("advice without refs needs a basis (e.g. clinical convention)")
+        return self
 
 
 class Equipment(_Entry):
@@ -387,6 +402,8 @@ class Component(_Entry):
     priority: int = Field(ge=1, le=99, description="1 comes first")
     exercises: int = Field(ge=1, le=4, description="how many exercises to choose")
     fallback: bool = Field(False, description="used to reach two components when few hypotheses are supported")
+    only_if_missing: bool = Field(False, description=(
+        "added (by an adjustment) only when no exercise already chosen addresses one of its targets"))
     why: Text
     refs: list[Id] = Field(min_length=1)
 
@@ -603,6 +620,18 @@ class ProgressionRule(_Entry):
         return self
 
 
+class ProgramLimits(BaseModel):
+    """Engine conventions, not clinical numbers: the size of a home program one can keep up, and how long an
+    exercise takes (a repetition of movement, the rest between sets, getting into position)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    daily_minutes: int = Field(30, ge=5, le=120, description="the busiest day of the week, estimated")
+    max_exercises: int = Field(8, ge=2, le=20)
+    rep_s: int = Field(3, ge=1, le=10, description="seconds of movement per repetition, on top of any hold")
+    set_rest_s: int = Field(30, ge=0, le=300, description="rest between sets when the dose names none")
+    setup_s: int = Field(30, ge=0, le=300, description="getting into position, once per exercise")
+
+
 class KbMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -611,6 +640,8 @@ class KbMeta(BaseModel):
     screening_regions: dict[Literal["spine", "knee"], list[str]] = Field(default_factory=dict, description=(
         "pain sites whose red-flag region must be screened; general questions are always screened, and the spine "
         "when no pain site is recorded"))
+    program_limits: ProgramLimits = Field(default_factory=lambda: ProgramLimits(), description=(
+        "how much a home program may ask for in a day; what does not fit is left for later, lowest priority first"))
 
 
 Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
-from ptplan.clinic import inputs, read_models, sessions, symptoms
+from ptplan.clinic import calendar, inputs, read_models, sessions, symptoms
 from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
@@ -22,12 +22,13 @@ RPE = tuple(range(11))  # how hard it felt, 0-10 (the core's ``rpe``)
 FORM_NAMES = {"date": "performed_on", "notes": "note", "exercises": "done"}  # problem path -> form field
 
 
-def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False):
+def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False, feed_url: str | None = None):
     patient, current = read_models.my_plan(p.actor)
     kb = p.actor.knowledge()
     return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
                     row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
-                    symptom_questions=symptoms.questions(kb),
+                    symptom_questions=symptoms.questions(kb), feed_url=feed_url,
+                    has_feed=feed_url is not None or calendar.has_feed(p.actor),
                     figure=lambda exercise_id: illustration(kb, exercise_id))
 
 
@@ -76,6 +77,24 @@ async def log_session(request: Request, db: SessionDep):
     if row.symptoms and row.symptoms.get("action"):  # a "yes": tell the patient at once what to do
         return p.render("symptom_result.html", report=row.symptoms)
     return RedirectResponse("/me/progress?saved=1", status_code=303)
+
+
+@router.post("/me/calendar")
+async def make_calendar(request: Request, db: SessionDep):
+    """A new secret calendar URL (shown once); the earlier one stops working."""
+    p = page(request, db, login=True, roles=("patient",))
+    await checked_form(request, p)
+    key = calendar.issue_feed(p.actor)
+    url = str(request.url_for("calendar_feed").include_query_params(key=key))
+    return _home(p, {"performed_on": dt.date.today().isoformat(), "done": None}, {}, feed_url=url)
+
+
+@router.post("/me/calendar/revoke")
+async def revoke_calendar(request: Request, db: SessionDep):
+    p = page(request, db, login=True, roles=("patient",))
+    await checked_form(request, p)
+    calendar.revoke_feed(p.actor)
+    return RedirectResponse("/me#calendar", status_code=303)
 
 
 def _pain(raw: str, key: str, errors: dict, p) -> float | None:
