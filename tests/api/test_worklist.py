@@ -71,7 +71,7 @@ def test_reported_symptom_tells_the_patient_what_to_do_and_tops_the_worklist(wor
     assert top["kind"] == "red_flag" and top["patient_id"] == hana
     assert top["action"] == told["action"] and top["urgency"] == "emergency"
     assert top["link"] == f"/patients/{hana}"
-    assert "saddle_numbness" in top["reason"]["en"]
+    assert "Saddle" in top["reason"]["en"] and "サドル領域" in top["reason"]["ja"]
 
 
 def test_a_yes_no_rule_matches_alone_still_alerts_with_the_default_advice(world):

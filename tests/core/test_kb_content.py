@@ -189,11 +189,15 @@ def test_it_never_advises_heat_for_the_warm_swollen_knee(kb):
     assert not any(kb.advice[a].category == "heat" for a in given)
 
 
-def test_it_gives_the_knee_load_arithmetic_only_when_overweight(kb):
+def test_it_gives_the_knee_load_arithmetic_only_when_overweight_with_a_painful_knee(kb):
     advice = kb.advice["weight_knee_load"]
-    assert "4 kg" in advice.text.ja
-    assert advice.when.parsed.evaluate({"bmi": 27.0})
-    assert not advice.when.parsed.evaluate({"bmi": 22.0})
+    assert "4 kg" in advice.text.ja and "1〜2 kg" in advice.text.ja
+    knee = {"pain.knee": True, "age": 60}
+    assert advice.when.parsed.evaluate({**knee, "bmi": 27.0})
+    assert not advice.when.parsed.evaluate({**knee, "bmi": 22.0})
+    assert not advice.when.parsed.evaluate({"bmi": 27.0, "age": 60})  # no knee pain
+    assert not advice.when.parsed.evaluate({**knee, "bmi": 27.0, "age": 80})  # the frailty caution instead
+    assert kb.advice["weight_frailty_caution"].when.parsed.evaluate({"bmi": 27.0, "age": 80})
 
 
 def test_it_flags_high_start_back_risk_as_a_yellow_flag(kb):

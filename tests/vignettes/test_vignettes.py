@@ -169,7 +169,16 @@ CHECKS = {
     "trunk_work": _trunk_work,
     "within_limits": _within_limits,
     "left_for_later": lambda o, w: _same(bool(o.plan["program"]["left_for_later"]), w, "something left for later"),
+    "advice_placed": lambda o, w: [_subset([a["id"] for a in o.plan["advice"] if a["place"] == where], ids,
+                                           f"advice placed {where}") for where, ids in w.items()],
+    "handout_at_most": lambda o, w: _at_most(len([a for a in o.plan["advice"] if a["place"] == "handout"]), w),
+    "advice_first": lambda o, w: _same(next(a["id"] for a in o.plan["advice"] if a["place"] == "handout"), w,
+                                       "first handout advice"),
 }
+
+
+def _at_most(n: int, limit: int) -> None:
+    assert n <= limit, f"{n} handout advice items, more than {limit}"
 
 
 def _holds(o: Outcome, target: str) -> bool:
@@ -186,6 +195,8 @@ def _holds(o: Outcome, target: str) -> bool:
     if kind == "hypothesis":
         h = _hyp(o, name)
         return h is not None and h["confidence"] != "low" and bool(served(o.plan, name))
+    if kind == "advice":
+        return name in [a["id"] for a in o.plan["advice"]]
     if kind == "screening" and name == "incomplete":
         return o.plan["triage"]["essential_unanswered"] > 0
     if kind == "screening" and name == "one_action":
@@ -228,6 +239,22 @@ def test_it_covers_every_safety_rule_with_a_positive_and_a_near_miss():
             seen[target].add(v["kind"])
     missing = {r: sorted(set(KINDS) - seen[r]) for r in _rules() if seen[r] != set(KINDS)}
     assert not missing, f"rules without a positive and a near-miss vignette: {missing}"
+
+
+#: advice relevance rules of issue 12 item 6 and issue 17 item 5: each needs a positive and a near miss
+ADVICE_RULES = ("neuro_monitoring", "fall_prevention_home", "bathing_heat_shock", "sitting_breaks", "weight_knee_load",
+                "weight_frailty_caution", "knee_education_exercise_first", "hyaluronic_acid_injection",
+                "regenerative_treatments", "seiza_knee", "futon_and_floor", "japanese_style_toilet",
+                "insoles_and_knee_supports", "lumbar_corset", "care_insurance_home_support", "urgent_but_unsure_7119")
+
+
+def test_it_covers_every_advice_relevance_rule_with_a_positive_and_a_near_miss():
+    seen = defaultdict(set)
+    for v in VIGNETTES:
+        for target in v["covers"]:
+            seen[target].add(v["kind"])
+    missing = [a for a in ADVICE_RULES if seen[f"advice.{a}"] != set(KINDS) or KB.advice[a].when is None]
+    assert not missing, f"advice relevance rules without a positive and a near-miss vignette: {missing}"
 
 
 def test_it_applies_every_contraindication_rule_to_some_exercise_or_advice():

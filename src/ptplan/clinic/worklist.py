@@ -146,7 +146,7 @@ def compute(actor: Actor, today: dt.date, patient_ids: list[int] | None = None) 
     kb = actor.knowledge()
     for pid, patient in patients.items():
         rows = recent.get(pid, [])
-        alerts += _symptom_alerts(patient, rows, today - dt.timedelta(days=s["symptom_days"]))
+        alerts += _symptom_alerts(patient, rows, today - dt.timedelta(days=s["symptom_days"]), kb)
         alerts += _flare(patient, rows, today - dt.timedelta(days=s["flare_window_days"]), kb)
         plan, last_review = dates[pid]["plan"], dates[pid]["last_review"]
         if _plan_issued(plan):
@@ -157,24 +157,26 @@ def compute(actor: Actor, today: dt.date, patient_ids: list[int] | None = None) 
     return alerts
 
 
-def _symptom_alerts(patient, rows, start: dt.date) -> list[dict]:
+def _symptom_alerts(patient, rows, start: dt.date, kb) -> list[dict]:
     out = []
     for row in rows:
         rep = row.symptoms or {}
         if row.performed_on < start or not rep.get("yes"):
             continue
         out.append(_alert("red_flag", patient, f"red_flag:{row.id}",
-                          {lang: _symptom_reason(rep, lang) for lang in ("ja", "en")}, f"/patients/{patient.id}",
+                          {lang: _symptom_reason(rep, lang, kb) for lang in ("ja", "en")}, f"/patients/{patient.id}",
                           row.performed_on, urgency=rep.get("urgency"), action=rep.get("action"),
                           yes=rep.get("yes"), session_id=row.id))
     return out
 
 
-def _symptom_reason(rep: dict, lang: str) -> str:
+def _symptom_reason(rep: dict, lang: str, kb) -> str:
     names = [f["suspected"][lang] for f in rep.get("flags") or []]
-    yes = ", ".join(rep.get("yes") or [])
+    questions = kb.red_flag_questions
+    said = [getattr(questions[q].clinician, lang) if q in questions else q for q in rep.get("yes") or []]
     if lang == "ja":
-        return f"「はい」と回答: {yes}" + (f"（{'、'.join(names)}）" if names else "")
+        return f"「はい」と回答: {'、'.join(said)}" + (f"（{'、'.join(names)}）" if names else "")
+    yes = "; ".join(said)
     return f"answered yes: {yes}" + (f" ({'; '.join(names)})" if names else "")
 
 

@@ -5,6 +5,11 @@ Advice texts may use ``{placeholders}``: ``weight_kg``, ``bmi``, any key of the 
 and, when ``numbers`` holds ``loss_fraction`` and ``load_ratio``, the knee-load arithmetic
 ``loss_kg`` (weight × fraction) and ``knee_load_kg`` (loss × ratio per step). Advice whose
 placeholders cannot be filled for this person is left out rather than shown half-made.
+
+:func:`place` ranks what was chosen (the entry's ``rank``, then KB order) and says where each item goes: the
+handout carries at most :data:`HANDOUT_MAX` self-care items, most relevant first; the rest go to "more
+information"; "see a doctor" items go with the follow-up; medical options go to the therapist's view and the
+patient's short "ask your doctor about" list.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from ptplan.core.conditions import NormLookup
 from ptplan.core.exclusions import advice_blocked
 from ptplan.core.i18n import Text
 from ptplan.core.kb_index import index_of
+
+#: most self-care items on the handout (clinical review 2.2: a 66-year-old will not read 30 bullets; 5-7 tailored)
+HANDOUT_MAX = 8
+PLACEMENTS = ("handout", "more_information", "see_doctor", "ask_doctor")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,28 @@ def select_advice(kb, facts: dict[str, Any], norms: NormLookup, self_care_only: 
         held = tuple(dict.fromkeys(path for path, fn in idx.advice_fact_leaves[a.id] if fn(facts, norms)))
         out.append(ChosenAdvice(a, a.title, text, found, held))
     return out
+
+
+def place_of(a: ChosenAdvice) -> str:
+    """Where an item goes before the handout cap: see_doctor, ask_doctor or self-care (handout)."""
+    if a.entry.category == "see_doctor":
+        return "see_doctor"
+    return "handout" if a.entry.self_care else "ask_doctor"
+
+
+def place(chosen: list[ChosenAdvice], handout_max: int = HANDOUT_MAX) -> list[tuple[ChosenAdvice, str]]:
+    """The chosen advice, most relevant first, each with its place (:data:`PLACEMENTS`), in place
+    order: the handout's items, then more information, then see-a-doctor items, then medical options."""
+    order = {id(a): i for i, a in enumerate(chosen)}
+    ranked = sorted(chosen, key=lambda a: (a.entry.rank, order[id(a)]))
+    out, on_handout = [], 0
+    for a in ranked:
+        where = place_of(a)
+        if where == "handout":
+            where = "handout" if on_handout < handout_max else "more_information"
+            on_handout += where == "handout"
+        out.append((a, where))
+    return sorted(out, key=lambda pair: PLACEMENTS.index(pair[1]))
 
 
 def _numbers(a, facts: dict[str, Any]) -> dict[str, float]:

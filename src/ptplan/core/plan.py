@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ptplan.core import explain, prescription, reasoning
-from ptplan.core.advice import select_advice
+from ptplan.core.advice import place, select_advice
 from ptplan.core.case import Case
 from ptplan.core.exclusions import excluded
 from ptplan.core.facts import build_facts
@@ -66,7 +66,7 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
         "lenses": reasoning.lens_status(kb, results),
         "knee_back": reasoning.knee_back_pattern(case, results),
         "program": program_json(kb, program, s, lang, status, ctx),
-        "advice": [advice_json(kb, a, lang) for a in advice],
+        "advice": [advice_json(kb, a, lang, where, i + 1) for i, (a, where) in enumerate(place(advice))],
         "follow_up": follow_up_json(case, s, advice, lang, set(found), status),
     }
     plan["references"] = references_json(kb, plan)
@@ -208,7 +208,7 @@ def exercise_json(kb, ch, comp, lang: str) -> dict[str, Any]:
             "cautions": [c.get(lang) for c in (*ch.cautions, *ex.cautions)]}
 
 
-def advice_json(kb, a, lang: str) -> dict[str, Any]:
+def advice_json(kb, a, lang: str, place: str = "handout", rank: int = 1) -> dict[str, Any]:
     if a.findings:
         text = explain.because_of(kb, list(a.findings))
     elif a.entry.when is not None:
@@ -216,7 +216,8 @@ def advice_json(kb, a, lang: str) -> dict[str, Any]:
     else:
         text = explain.GENERAL_ADVICE
     return {"id": a.entry.id, "category": a.entry.category, "title": tx(a.title, lang), "text": tx(a.text, lang),
-            "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs)}
+            "evidence": tx(a.entry.evidence, lang), **why(text, lang), "refs": list(a.entry.refs),
+            "rank": rank, "place": place, "status": a.entry.status}
 
 
 def follow_up_json(case: Case, s, advice: list, lang: str, found: set[str], status: str) -> dict[str, Any]:

@@ -255,6 +255,12 @@ class Advice(_Explained):
     text: str
     evidence: str | None
     refs: Refs
+    rank: int = Field(1, ge=1, description="relevance order in the plan's advice list, 1 = most relevant")
+    place: Literal["handout", "more_information", "see_doctor", "ask_doctor"] = Field("handout", description=(
+        "handout: at most 8 self-care items, most relevant first; more_information: the other self-care items; see_doctor: "
+        "when to see a doctor (with follow_up.see_doctor_when); ask_doctor: medical options, full in the "
+        "therapist's view, as a short 'ask your doctor about' list for the patient"))
+    status: Status = Field("verified", description="unverified: clinical convention or a source not yet checked")
 
 
 class FollowUp(_Part):

@@ -242,13 +242,14 @@ def build_program(kb, ctx: Context, supported: list[str], yellow: list,
 
     # 1. every hypothesis that called a component gets an exercise aimed at it (a cheaper one when the best does not
     # fit), then every yellow flag or adjustment; a component that is only there to fill a gap (trunk work with low
-    # back pain) comes last and only if the gap is still open
+    # back pain) comes first among those, and only if the hypotheses' exercises left the gap open
     hyps = set(supported)
     wanted: list[ChosenComponent] = [cc for cc in called if not cc.component.only_if_missing]
     gaps = [cc for cc in called if cc.component.only_if_missing]
     for hypothesis_pass in (True, False):
         if not hypothesis_pass and not ctx.self_care_only:  # the self-check plan fills gaps after its fallbacks
-            wanted += [cc for cc in gaps if not _covered(cc.component, wanted)]
+            # a gap (trunk work with low back pain) is filled before the other added components take the day
+            wanted = [cc for cc in gaps if not _covered(cc.component, wanted)] + wanted
         for cc in wanted:
             for reason in [r for r in cc.reasons if (r in hyps) == hypothesis_pass]:
                 if any(serves(ch, reason, evidence) for c in wanted for ch in c.exercises if reason in c.reasons):

@@ -79,7 +79,9 @@ CATEGORY: dict[str, tuple[str, str]] = {
     "nutrition": ("食事", "Food"), "aerobic": ("有酸素運動", "Aerobic activity"),
     "education": ("知っておきたいこと", "Good to know"),
     "see_doctor": ("受診", "Seeing a doctor"), "medical_option": ("医療での選択肢", "Medical options"),
-    "sleep": ("睡眠", "Sleep"),
+    "sleep": ("睡眠", "Sleep"), "bathing": ("入浴", "Bathing"),
+    "japanese_life": ("和式の生活", "Japanese-style living"), "devices": ("装具・インソール", "Supports and insoles"),
+    "services": ("使える制度・相談先", "Services and where to ask"),
 }
 
 CONFIDENCE = {"high": ("高い", "high"), "moderate": ("中程度", "moderate"), "low": ("低い", "low")}

@@ -190,8 +190,11 @@ def _advice(con: Console, plan: dict, lang: str) -> None:
     if not plan["advice"]:
         return
     con.print(f"\n[bold]{_l('advice', lang)}[/bold]")
+    marks = {"more_information": ("（補足）", "(more info)"), "ask_doctor": ("（医師に相談）", "(ask the doctor)")}
     for a in plan["advice"]:
-        con.print(f"  • {a['title']}: {a['text']}")
+        mark = marks.get(a.get("place") or "", ("", ""))[0 if lang == "ja" else 1]
+        evidence = f" [{a['evidence']}]" if a.get("evidence") else ""
+        con.print(f"  • {a['title']}{mark}: {a['text']}{evidence}")
 
 
 def _follow_up(con: Console, plan: dict, lang: str) -> None:

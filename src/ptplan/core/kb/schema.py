@@ -292,10 +292,16 @@ class YellowFlag(_Entry):
 
 
 class Advice(_Entry):
+    """One piece of advice: chosen for a person by ``when`` (its relevance rule), ranked by ``rank`` (1 = most
+    relevant; the handout carries the best-ranked few, the rest go to "more information"). Medical options
+    (``self_care: false``) are for the therapist and a short "ask your doctor about" list."""
+
     category: Literal["heat", "cold", "daily_life", "sitting", "stairs", "footwear", "bedding", "desk",
-                      "weight", "nutrition", "aerobic", "education", "see_doctor", "medical_option", "sleep"]
+                      "weight", "nutrition", "aerobic", "education", "see_doctor", "medical_option", "sleep",
+                      "bathing", "japanese_life", "devices", "services"]
     title: Text
     text: Text
+    rank: int = Field(50, ge=1, le=99, description="relevance rank: lower comes first on the handout")
     when: ConditionData | None = None
     not_when: ConditionData | None = Field(None, description="never give this advice when this holds")
     evidence: Text | None = Field(None, description="evidence level, for medical options")
@@ -303,7 +309,16 @@ class Advice(_Entry):
         "numbers the text uses as {placeholders}; loss_fraction + load_ratio give {loss_kg} and {knee_load_kg}"))
     loads: list[Load] = Field(default_factory=list, description="what the advice asks of the body (see Exercise.loads)")
     self_care: bool = True
-    refs: list[Id] = Field(min_length=1)
+    refs: list[Id] = Field(default_factory=list)
+    status: Status = Field("verified", description="unverified: clinical convention or a source not yet checked")
+    basis: Text | None = Field(None, description="where unreferenced or unverified advice comes from")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Advice:
+        _require_source(self, "advice item", basis_when_unverified=False)
+        if not self.refs and self.basis is None:
+            raise ValueError("advice without refs needs a basis (e.g. clinical convention)")
+        return self
 
 
 class Equipment(_Entry):
