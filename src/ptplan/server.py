@@ -16,8 +16,9 @@ from ptplan.api import docs, limits
 from ptplan.api.app import OPENAPI_URL
 from ptplan.api.app import install as install_api
 from ptplan.api.routers.videos import UPLOAD_PATH
-from ptplan.clinic.auth import LoginThrottle
+from ptplan.api.upload_gate import UploadGate
 from ptplan.clinic.jobs import VideoJobs, load_analyzer, make_huey
+from ptplan.clinic.throttle import make_throttle
 from ptplan.core.kb.loader import default_kb
 from ptplan.http.headers import SecurityHeaders
 from ptplan.settings import Settings, load_settings
@@ -39,12 +40,14 @@ def create_app(settings: Settings | None = None, engine=None, migrate: bool = Tr
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.kb = kb or default_kb()
-    app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.throttle = make_throttle(settings)
+    app.state.trusted_proxies = settings.trusted_proxy_networks
     app.state.video_jobs = video_jobs(settings, app.state.sessions, in_process=settings.jobs_in_process)
     install_api(app)
     docs.install(app, OPENAPI_URL)
     web.mount(app)  # the pages' "/" comes before the redirect below
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
+    app.add_middleware(UploadGate, path=UPLOAD_PATH)  # innermost: refuses before any byte of the body is read
     # An upload may be as large as the clip limit plus room for the multipart headers and the task field.
     app.add_middleware(limits.BodySizeLimit, max_bytes=settings.max_body_bytes,
                        overrides=[("POST", UPLOAD_PATH, settings.max_video_bytes + 65536, "file")])

@@ -41,6 +41,14 @@ class Settings(BaseSettings):
                                                         "larger gets 413")
     login_max_failures: int = Field(5, ge=1, description="failed logins per username+IP before 429")
     login_window_seconds: int = Field(300, ge=1, description="window in which failed logins are counted")
+    login_max_failures_per_ip: int = Field(20, ge=1, description="failed logins from one address (any username) "
+                                                                 "before 429")
+    login_max_failures_per_account: int = Field(50, ge=1, description="failed logins for one username from any "
+                                                                      "address before 429 (browsers that logged in "
+                                                                      "as that user before are exempt)")
+    trusted_proxies: str = Field("", description="comma-separated addresses or networks of reverse proxies whose "
+                                                 "X-Forwarded-For is believed; empty = none (the peer address is "
+                                                 "the client)")
     session_hours: int = Field(12, ge=1, description="lifetime of a web session cookie")
     token_days: int = Field(90, ge=1, description="lifetime of an API bearer token")
     secure_cookies: bool | None = Field(None, description="force the Secure cookie flag; default: on unless loopback")
@@ -58,6 +66,20 @@ class Settings(BaseSettings):
     job_timeout_seconds: float = Field(1800, gt=0, description="a video job running longer than this is failed")
     video_analyzer: str = Field("ptplan.clinic.videos:run_analysis", pattern=r"^[\w.]+:\w+$",
                                 description="module:function that analyses one clip (path, task) -> result dict")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple:
+        """The parsed ``trusted_proxies`` (an InputError naming the setting for a bad entry)."""
+        nets = []
+        for part in (p.strip() for p in self.trusted_proxies.split(",")):
+            if not part:
+                continue
+            try:
+                nets.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise InputError([Problem("PTPLAN_TRUSTED_PROXIES", f"not an address or network: {part!r}",
+                                          "invalid", f"アドレスまたはネットワークではありません: {part!r}")]) from None
+        return tuple(nets)
 
     @property
     def max_video_bytes(self) -> int:

@@ -9,6 +9,7 @@ Actor, and every page and form of the web is requested with a session cookie.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -167,7 +168,9 @@ def browsers(world):
     out = {}
     for who in PERSONAS:
         client = TestClient(world.app, raise_server_exceptions=False, follow_redirects=False)
-        assert client.post("/login", data={"username": who, "password": PASSWORD}).status_code == 303
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        form = {"username": who, "password": PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=form).status_code == 303
         out[who] = client
     return out
 

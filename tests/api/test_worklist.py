@@ -238,10 +238,13 @@ def test_a_log_sent_twice_with_its_key_is_stored_once(world):
 # --- the web pages (same world, so both databases) -------------------------------------------------
 
 def web_login(world, username: str):
+    import re
+
     from fastapi.testclient import TestClient
 
     client = TestClient(world.app)
-    r = client.post("/login", data={"username": username, "password": "correct horse battery"},
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)  # login CSRF
+    r = client.post("/login", data={"username": username, "password": "correct horse battery", "csrf_token": token},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     return client, r.headers["location"]

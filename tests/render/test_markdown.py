@@ -37,7 +37,7 @@ def test_it_rejects_an_unknown_format_naming_the_choices(plan_ja):
     with pytest.raises(InputError) as err:
         render(plan_ja, "docx")
     assert err.value.problems[0].path == "format"
-    assert "fhir, html, json, md, pdf, rehab-plan, rehab-plan-html, text" in err.value.problems[0].message
+    assert "fhir, html, ics, json, md, pdf, rehab-plan, rehab-plan-html, text" in err.value.problems[0].message
     assert set(RENDERERS) >= {"md", "html", "pdf", "fhir", "text", "json"}
 
 
@@ -51,3 +51,25 @@ def test_it_rejects_a_plan_without_triage():
     with pytest.raises(InputError) as err:
         render({"program": {}, "disclaimer": "x"}, "md")
     assert err.value.problems[0].path == "triage"
+
+
+def test_it_escapes_html_in_every_interpolated_text(plan_en):
+    import copy
+
+    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    plan = copy.deepcopy(plan_en)
+    fields = 0
+    for comp in plan["program"]["components"]:
+        comp["name"], comp["why"] = evil, evil
+        for ex in comp["exercises"]:
+            for key in ("name", "why", "feel", "stop_if"):
+                if isinstance(ex.get(key), str):
+                    ex[key] = evil
+                    fields += 1
+            ex["steps"] = [evil]
+    for a in plan.get("advice", []):
+        a["title"], a["text"] = evil, evil
+    md = render(plan, "md", date="2026-11-22", therapist=evil, patient=evil)
+    assert fields > 5
+    assert "<script" not in md and "<img" not in md
+    assert md.count("&lt;script&gt;") > fields  # the text is kept, escaped, not dropped

@@ -32,7 +32,7 @@ def _check(resp, where: str) -> None:
     assert "object-src 'none'" in csp, where
     assert h.get("x-content-type-options") == "nosniff", where
     assert h.get("x-frame-options") == "DENY", where
-    assert h.get("referrer-policy") == "no-referrer", where
+    assert h.get("referrer-policy") == "same-origin", where
     if not where.split()[1].startswith(("/static/", "/docs/assets/")):
         assert h.get("cache-control") == "no-store", where
 

@@ -4,6 +4,7 @@ and (for browser tests) the app served by uvicorn on a free loopback port plus o
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -80,9 +81,15 @@ def app(tmp_path_factory):
     return application
 
 
+def post_login(client: TestClient, username: str, password: str = PASSWORD, **kw):
+    """POST /login the way a browser does: open the form first, send its login-CSRF token back."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token}, **kw)
+
+
 def login(app, username: str) -> TestClient:
     client = TestClient(app)
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = post_login(client, username, follow_redirects=False)
     assert r.status_code == 303, r.text
     return client
 

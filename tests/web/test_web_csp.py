@@ -22,8 +22,8 @@ def test_pages_run_under_the_csp_without_violations(live_server, context):
     browser_login(page, base, "therapist1")
     for path in ("/patients", f"/patients/{live_server['patient_id']}", f"/plans/{live_server['plan_id']}",
                  f"/plans/{live_server['plan_id']}/handout", f"/patients/{live_server['patient_id']}/assess"):
-        page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        page.goto(base + path, timeout=60000)
+        page.wait_for_load_state("networkidle", timeout=60000)
         assert page.evaluate("typeof htmx") == "object" or path.endswith("/handout"), path
     assert found == []
 
@@ -34,7 +34,7 @@ def test_docs_render_offline_under_the_csp(live_server, context):
     outside: list[str] = []
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server["url"])
                else (outside.append(route.request.url), route.abort()))
-    page.goto(live_server["url"] + "/docs")
-    page.wait_for_selector(".opblock", timeout=15000)
+    page.goto(live_server["url"] + "/docs", timeout=90000)  # 1.5 MB of script: slow on a loaded machine
+    page.wait_for_selector(".opblock", timeout=90000)
     assert page.locator(".opblock").count() > 20
     assert outside == [] and found == []

@@ -57,12 +57,14 @@ def test_an_english_reader_gets_the_japanese_made_plan_and_handout_in_english(br
         browser_login(page, live_server["url"], "therapist1")
         page.goto(f"{live_server['url']}/plans/{ja_plan}")
         program = page.inner_text("#program")
-        assert "Seated knee extension" in program
+        english = make_plan(Case.model_validate(yaml.safe_load(EX04.read_text(encoding="utf-8"))), "en", default_kb())
+        names = [e["name"] for c in english["program"]["components"] for e in c["exercises"]]
+        assert names and all(n in program for n in names)
         assert not CJK.findall(program), CJK.findall(program)[:20]
         page.goto(f"{live_server['url']}/plans/{ja_plan}/handout")
         assert page.get_attribute("html", "lang") == "en"
         # the programme parts; the goals are the patient's own words, as typed
-        for part in ("section.summary", "section.exercises", "section.self-care", "section.doctor", "section.diary"):
+        for part in ("section.summary", "section.exercises", "section.doctor", "section.diary"):
             text = page.inner_text(part)
             assert text and not CJK.findall(text), (part, CJK.findall(text)[:20])
     finally:
@@ -76,3 +78,36 @@ def test_a_japanese_reader_gets_the_same_plan_in_japanese(context, live_server, 
     assert page.get_attribute("html", "lang") == "ja"
     assert "あなたの目標" in page.inner_text("body")
     assert "近所のスーパーまで休まずに歩きたい" in page.inner_text("body")
+
+
+def test_the_plan_page_reads_as_a_chart_with_baseline_phases_and_schedule(context, live_server, ja_plan):
+    page = context.new_page()
+    browser_login(page, live_server["url"], "therapist1")
+    page.goto(f"{live_server['url']}/plans/{ja_plan}")
+    text = page.inner_text("main") if page.query_selector("main") else page.inner_text("body")
+    assert "右68°／左70°" in text and "スクワット：体幹前傾あり" in text  # not passive_slr.min=68.0
+    assert not re.search(r"[a-z_]+\.[a-z_.]+=", text)
+    scores = page.inner_text("#baseline-scores")
+    assert "KOOS" in scores and "STarT" in scores and "低リスク" in scores
+    assert "近所のスーパーまで休まずに歩きたい" in page.inner_text("#baseline")
+    assert "第1期" in page.inner_text("#phases")
+    assert "月" in page.inner_text("#schedule")
+
+
+def test_a_failed_dose_edit_keeps_what_was_typed_and_a_good_one_is_logged_with_before_and_after(context, live_server,
+                                                                                                  ja_plan):
+    page = context.new_page()
+    browser_login(page, live_server["url"], "therapist1")
+    page.goto(f"{live_server['url']}/plans/{ja_plan}")
+    page.click("#c0-e0 details.edit summary")
+    page.fill("#c0-e0-reps", "15")
+    page.fill("#c0-e0-sets", "3")
+    page.click("#c0-e0 form.dose-form button[type=submit]")  # no reason: refused
+    page.wait_for_load_state()
+    assert page.input_value("#c0-e0-reps") == "15" and page.input_value("#c0-e0-sets") == "3"
+    assert page.evaluate("document.activeElement.id") == "c0-e0-dose-reason"
+    page.fill("#c0-e0-dose-reason", "痛みなく12回できたため")
+    page.click("#c0-e0 form.dose-form button[type=submit]")
+    page.wait_for_load_state()
+    log = page.inner_text("#edit-log")
+    assert "→" in log and "15" in log and "12" in log and "痛みなく12回できたため" in log

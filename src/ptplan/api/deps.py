@@ -56,11 +56,19 @@ def current_actor(request: Request, db: SessionDep, settings: SettingsDep,
     actor = auth.actor_for(db, cookie, "session", ip, kb) if cookie else None
     if actor is None:
         raise Unauthenticated()
+    if request.method not in security.SAFE_METHODS and not security.same_origin(request):
+        actor.audit_refusal(f"cross-site {request.method} {request.url.path}"[:200])
+        raise cross_site()
     if request.method not in security.SAFE_METHODS and not security.csrf_ok(settings.secret_key, cookie, csrf):
         raise PtplanError.single(security.CSRF_HEADER, "missing or wrong CSRF token for a cookie-authenticated "
                                  "request; send the ptplan_csrf cookie value in X-CSRF-Token", "csrf",
                                  "CSRF トークンがありません。ptplan_csrf の値を X-CSRF-Token で送ってください", status=403)
     return actor
+
+
+def cross_site() -> PtplanError:
+    return PtplanError.single("Origin", "a cookie-authenticated request from another site is refused",
+                              "cross_site", "他のサイトからの Cookie 認証リクエストは受け付けません", status=403)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

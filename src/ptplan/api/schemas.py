@@ -14,6 +14,7 @@ from ptplan.clinic.inputs import (  # noqa: F401  (the API's request bodies are 
     Note,
     PatientIn,
     PatientPatch,
+    RecordedDay,
     Role,
     SessionIn,
     UserIn,
@@ -156,7 +157,7 @@ class MeasureIn(_In):
     answers: Annotated[list[float | None], Field(max_length=200)] | Annotated[
         dict[Annotated[str, Field(max_length=40)], float | None], Field(max_length=200)] = Field(
         description="item answers in order, or by item id; see `ptplan measure list`")
-    taken_on: dt.date
+    taken_on: RecordedDay
 
 
 class MeasureOut(_Out):

@@ -55,7 +55,7 @@ def plan(case: Path = typer.Argument(..., help="case file (YAML or JSON)"),
     else:
         from ptplan.render.text import render_text
 
-        text = render_text(result)
+        text = render_text(result, case=data.model_dump(mode="json", exclude_none=True), kb=kb)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -30,7 +30,7 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
                f"database: {engine.url.render_as_string()}  workers: {settings.workers}")
     if settings.workers == 1:
         uvicorn.run(create_app(settings, engine=engine, migrate=False), host=settings.host, port=settings.port,
-                    log_level="info")
+                    log_level="info", proxy_headers=False)  # X-Forwarded-For: see PTPLAN_TRUSTED_PROXIES
         return
     engine.dispose()
     # The worker processes read their settings from the environment: pass on the options and the secret
@@ -39,7 +39,7 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
                        "PTPLAN_WORKERS": str(settings.workers), "PTPLAN_SECRET_KEY": settings.secret_key,
                        "PTPLAN_DATA_DIR": str(settings.data_dir)})
     uvicorn.run("ptplan.server:app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level="info")
+                workers=settings.workers, log_level="info", proxy_headers=False)
 
 
 def worker(threads: int = typer.Option(1, "--threads", min=1, max=32,

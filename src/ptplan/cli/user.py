@@ -18,13 +18,16 @@ def create(username: str = typer.Argument(..., help="login name"),
            patient_id: int = typer.Option(None, "--patient-id", help="patient record (role patient only)"),
            display_name: str = typer.Option("", "--name", help="name shown in the app"),
            password: str = typer.Option(..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
-                                        envvar="PTPLAN_NEW_PASSWORD", help="at least 8 characters")):
+                                        envvar="PTPLAN_NEW_PASSWORD", help="at least 12 characters, not easy to guess")):
     """Create a user in CLINIC; exit 2 with the field on any problem."""
     from ptplan.errors import InputError
 
     if role not in ("admin", "therapist", "patient"):
         raise InputError.single("role", f"expected admin, therapist or patient (got {role!r})", "choice",
                                 "admin・therapist・patient のいずれかを指定してください")
+    from ptplan.clinic.users import check_password
+
+    check_password(password, username, display_name)
     engine = engine_from_settings()
     store_db.upgrade(engine)
     with store_db.session_factory(engine)() as db:

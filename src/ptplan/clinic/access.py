@@ -63,6 +63,14 @@ class Actor:
               detail: str | None = None) -> None:
         repo.record_audit(self.db, self.user, action, resource, resource_id, patient_id, self.ip, detail)
 
+    def audit_refusal(self, detail: str) -> None:
+        """Record a refused attempt (not found / not allowed / cross-site) in its own transaction."""
+        try:
+            repo.record_audit(self.db, self.user, "refused", "access", None, None, self.ip, detail)
+            self.db.commit()
+        except Exception:  # the refusal itself is what the caller reports; never hide it behind a log error
+            self.db.rollback()
+
 
 def use_case(fn):
     """Run ``fn(actor, ...)`` as one transaction: commit on return, roll back on any exception."""
@@ -73,6 +81,11 @@ def use_case(fn):
             result = fn(actor, *args, **kwargs)
             actor.db.commit()
             return result
+        except (NotFoundError, PermissionDenied) as err:
+            actor.db.rollback()
+            reason = err.problems[0].message if getattr(err, "problems", None) else str(err)
+            actor.audit_refusal(f"{fn.__name__}: {reason}"[:500])
+            raise
         except BaseException:
             actor.db.rollback()
             raise

@@ -4,49 +4,15 @@ the web pages (the throttle, the password check, the session token and the audit
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections import deque
 
 from sqlalchemy.orm import Session
 
 from ptplan.clinic.access import Actor, use_case
+from ptplan.clinic.throttle import LoginThrottle
 from ptplan.errors import NotFoundError, Problem, PtplanError, RateLimited
 from ptplan.store import auth as pw
 from ptplan.store import repositories as repo
 from ptplan.store.models import AuthToken, User
-
-
-class LoginThrottle:
-    """Counts failed logins per (username, client address) in a sliding window, in process memory."""
-
-    def __init__(self, max_failures: int, window_seconds: int) -> None:
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds until another try is allowed (0 = allowed now)."""
-        with self._lock:
-            times = self._recent((username.lower(), ip))
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(times[0] + self.window - time.monotonic()) + 1)
-
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._recent((username.lower(), ip)).append(time.monotonic())
-
-    def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= time.monotonic() - self.window:
-            times.popleft()
-        return times
 
 
 def bad_credentials() -> PtplanError:
@@ -55,25 +21,40 @@ def bad_credentials() -> PtplanError:
 
 
 def login(db: Session, throttle: LoginThrottle, username: str, password: str, ip: str,
-          session_hours: int) -> tuple[User, str]:
-    """The user and a new session token; RateLimited (429) after too many failures, 401 for a wrong
-    username or password (the same answer for both, after the same argon2 work)."""
-    wait = throttle.retry_after(username, ip)
+          session_hours: int, device_cookie: str | None = None) -> tuple[User, str, str]:
+    """The user, a new session token and a device cookie for this browser; RateLimited (429) after too many
+    failures (see :mod:`ptplan.clinic.throttle`), 401 for a wrong username or password (the same answer for
+    both, after the same argon2 work). Failed and throttled tries are written to the audit log."""
+    device = throttle.device_of(username, device_cookie)
+    wait = throttle.retry_after(db, username, ip, device)
+    user = repo.user_by_name(db, username) if "\x00" not in username and len(username) <= 100 else None
     if wait:
+        _audit_failure(db, user, username, "login_throttled", ip)
         raise RateLimited(wait)
-    user = repo.user_by_name(db, username) if "\x00" not in username else None
     if not pw.verify_password(user.password_hash if user else None, password) or not user.active:
-        throttle.failed(username, ip)
+        throttle.failed(db, username, ip, device)
+        _audit_failure(db, user, username, "login_failed", ip)
         raise bad_credentials()
-    throttle.succeeded(username, ip)
     try:
+        throttle.succeeded(db, username, ip, device)
         token, _ = repo.issue_token(db, user, "session", dt.timedelta(hours=session_hours))
         repo.record_audit(db, user, "login", "session", ip=ip)
         db.commit()
     except BaseException:
         db.rollback()
         raise
-    return user, token
+    return user, token, device_cookie if device else throttle.device_cookie(user.username)
+
+
+def _audit_failure(db: Session, user: User | None, username: str, action: str, ip: str) -> None:
+    # The row goes to the user's clinic (its admins see it); an unknown name is kept, printable, in the detail.
+    shown = "".join(c if c.isprintable() else "?" for c in username[:60])
+    try:
+        repo.record_audit(db, user, action, "session", ip=ip, detail=None if user else f"unknown username {shown!r}")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def actor_for(db: Session, token: str, kind: str, ip: str, kb=None) -> Actor | None:

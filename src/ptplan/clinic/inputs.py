@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from ptplan.core.plan_edits import storable_text as plain_text
 from ptplan.core.sessions import ExerciseDone
@@ -15,6 +16,18 @@ from ptplan.errors import InputError, Problem, message_ja
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text)]
 Note = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
 Role = Literal["admin", "therapist", "patient"]
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _recorded_day(day: dt.date) -> dt.date:
+    # A session or measure is logged on or after the day it happened: a date far in the future (9999-12-31)
+    # or before any living patient is a typing slip, and would break the adherence and chart arithmetic.
+    if not EARLIEST <= day <= dt.date.today() + dt.timedelta(days=1):
+        raise PydanticCustomError("date_out_of_range", "expected a date from 1900-01-01 to tomorrow")
+    return day
+
+
+RecordedDay = Annotated[dt.date, AfterValidator(_recorded_day)]
 Lang = Literal["ja", "en"]
 
 
@@ -24,7 +37,7 @@ class _In(BaseModel):
 
 class UserIn(_In):
     username: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
-    # the length rule (8 or more) is the store's, with its own bilingual message
+    # the password policy (12 or more, not guessable) is checked by the use case, with its own bilingual message
     password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)]
     role: Role
     display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] = ""
@@ -33,7 +46,7 @@ class UserIn(_In):
 
 class UserPatch(_In):
     display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] | None = None
-    password: Annotated[str, Field(min_length=8, max_length=1000), AfterValidator(plain_text)] | None = None
+    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)] | None = None
     active: bool | None = None
 
 
@@ -54,7 +67,7 @@ class PatientPatch(_In):
 class SessionIn(_In):
     """A session as ``ptplan.core.sessions.SessionLog`` records it, optionally linked to a plan."""
 
-    date: dt.date = Field(description="day of the session")
+    date: RecordedDay = Field(description="day of the session (1900-01-01 to tomorrow)")
     exercises: Annotated[list[ExerciseDone], Field(max_length=60)] = Field(
         default_factory=list, description="exercises done (ids from the plan, with sets/reps/hold if recorded)")
     pain_before: Annotated[float, Field(ge=0, le=10)] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ptplan.clinic.access import Actor, use_case
+from ptplan.errors import InputError
 from ptplan.store import auth as pw
 from ptplan.store import repositories as repo
 from ptplan.store.models import Clinic, User
@@ -20,6 +21,7 @@ def create_user(actor: Actor, username: str, password: str, role: str, display_n
                 patient_id: int | None = None) -> User:
     """A login in the admin's clinic. A taken username is a 409; a patient of another clinic is a 404."""
     actor.require("admin")
+    check_password(password, username, display_name)
     if patient_id is not None:
         actor.patient(patient_id)
     user = repo.create_user(actor.db, actor.db.get(Clinic, actor.clinic_id), username, password, role, display_name,
@@ -36,17 +38,36 @@ def get_user(actor: Actor, user_id: int) -> User:
 
 @use_case
 def update_user(actor: Actor, user_id: int, changes: dict) -> User:
-    """``changes``: display_name, active, password (hashed here)."""
+    """``changes``: display_name, active, password (hashed here). A new password or a deactivation ends the
+    user's sessions and API tokens (reactivating does not bring them back); an admin cannot deactivate
+    themselves (the clinic could be left without one)."""
     actor.require("admin")
     user = repo.get_user(actor.db, actor.clinic_id, user_id)
+    if changes.get("active") is False and user.id == actor.user.id:
+        raise InputError.single("active", "you cannot deactivate your own login; ask another admin",
+                                "self_deactivation", "自分自身のログインは無効にできません。別の管理者に依頼してください",
+                                status=422)
+    if changes.get("password") is not None:
+        check_password(changes["password"], user.username, user.display_name)
     if changes.get("display_name") is not None:
         user.display_name = changes["display_name"]
     if changes.get("active") is not None:
         user.active = changes["active"]
     if changes.get("password") is not None:
         user.password_hash = pw.hash_password(changes["password"])
+    if changes.get("password") is not None or changes.get("active") is False:
+        ended = repo.revoke_tokens(actor.db, user.id)
+        actor.audit("revoke", "session", user.id, user.patient_id, detail=f"{ended} sessions/tokens ended")
     actor.audit("update", "user", user.id, user.patient_id, detail=",".join(sorted(changes)))
     return user
+
+
+def check_password(password: str, username: str, display_name: str = "") -> None:
+    """The password policy (``ptplan.store.auth.password_problems``) as an InputError on ``password``."""
+    problems = pw.password_problems(password, username, display_name)
+    if problems:
+        en, ja = problems[0].split("|")
+        raise InputError.single("password", en, "weak_password", ja, status=422)
 
 
 def clinic_overview(actor: Actor) -> dict:

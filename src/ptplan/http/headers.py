@@ -4,7 +4,8 @@ the 413 of the body limit get them too).
 - ``Content-Security-Policy``: scripts and styles only from this origin (no inline script anywhere; the
   pages load ``/static/*.js``), no plug-ins, no framing (``frame-ancestors 'none'``), forms post only here.
 - ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (older browsers), ``Referrer-Policy:
-  no-referrer`` (ids in URLs never leave the site), ``Cross-Origin-Opener-Policy: same-origin``.
+  same-origin`` (ids in URLs never leave the site; not ``no-referrer``, which makes browsers send
+  ``Origin: null`` on same-site form posts and so defeats the Origin check), ``Cross-Origin-Opener-Policy: same-origin``.
 - ``Cache-Control: no-store`` on everything but the packaged static assets: pages and API answers carry
   patient data, and a shared computer's browser cache must not keep them.
 - ``Strict-Transport-Security`` when the cookies are Secure (the server is reached over HTTPS).
@@ -24,7 +25,7 @@ HSTS = b"max-age=31536000; includeSubDomains"
 def security_headers(path: str, hsts: bool) -> list[tuple[bytes, bytes]]:
     csp = HANDOUT_CSP if path.endswith("/handout") else CSP
     headers = [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-               (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
+               (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin"),
                (b"cross-origin-opener-policy", b"same-origin")]
     if not path.startswith(STATIC_PREFIXES):
         headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]

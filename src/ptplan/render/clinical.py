@@ -6,6 +6,11 @@ ordinal levels and sign conventions come from each test's ``record`` in the know
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
+
+import yaml
+
 from ptplan.core.norms import norm_text, reference_text, result_text
 
 
@@ -58,3 +63,70 @@ def evidence(kb, finding: dict, case: dict | None, lang: str) -> list[str]:
             name = meta.name.get(lang) if meta else parts[1]
             lines.append(f"{name} {v:g}点" if lang == "ja" else f"{name}: {v:g}")
     return lines
+
+
+@functools.lru_cache(maxsize=1)
+def words() -> dict:
+    text = resources.files("ptplan.render").joinpath("clinical_words.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def choice_label(choice: str, lang: str, test_id: str | None = None) -> str:
+    """A checklist choice as a clinician writes it (the test's own wording first), the id when unknown."""
+    w = words()
+    pair = (w.get("test_choices", {}).get(test_id or "", {}).get(choice)) or w["choices"].get(choice)
+    return pair.get(lang, pair["en"]) if pair else choice.replace("_", " ")
+
+
+def _checklist_lines(kb, values: dict, lang: str) -> list[str]:
+    """``test.<id>.obs.<choice>`` and ``movement.<task>.<choice>`` facts as 「スクワット：体幹前傾・膝の内側への倒れ込みあり」."""
+    w, seen = words(), {}
+    for path, v in values.items():
+        parts = path.split(".")
+        if v is not True:
+            continue
+        if parts[0] == "test" and len(parts) == 4 and parts[2] == "obs":
+            tid, choice = parts[1], parts[3]
+        elif parts[0] == "movement" and len(parts) == 3 and parts[1] in w["movement_tests"]:
+            tid, choice = w["movement_tests"][parts[1]], parts[2]
+        else:
+            continue
+        seen.setdefault(tid, [])
+        if choice not in seen[tid]:
+            seen[tid].append(choice)
+    lines = []
+    for tid, choices in seen.items():
+        head = w["tests"].get(tid, {}).get(lang) or (kb.tests[tid].name.get(lang) if tid in kb.tests else tid)
+        labels = [choice_label(c, lang, tid) for c in choices]
+        lines.append(f"{head}：{'・'.join(labels)}あり" if lang == "ja" else f"{head}: {', '.join(labels)}")
+    return lines
+
+
+def _fact_lines(kb, values: dict, lang: str) -> list[str]:
+    """Other case facts a finding read (symptoms, activity, conditions, red-flag answers, questionnaire bands)."""
+    w, lines = words(), []
+    for path, v in values.items():
+        parts = path.split(".")
+        if path in w["facts"]:
+            shown = w["values"].get(str(v), {}).get(lang, f"{v:g}" if isinstance(v, float) else str(v))
+            lines.append(w["facts"][path][lang].replace("{value}", shown))
+        elif parts[0] == "condition" and len(parts) == 2 and v is True:
+            cond = kb.kind("conditions").get(parts[1])
+            lines.append(cond.name.get(lang) if cond is not None and hasattr(cond, "name") else parts[1].replace("_", " "))
+        elif parts[0] == "red_flag" and len(parts) == 2 and parts[1] in kb.red_flag_questions:
+            answer = {"yes": ("あり", "yes"), "no": ("なし", "no")}.get(str(v), (str(v), str(v)))
+            q = kb.red_flag_questions[parts[1]]
+            lines.append(f"{q.clinician.get(lang)}：{answer[0]}" if lang == "ja" else f"{q.clinician.get(lang)}: {answer[1]}")
+    return lines
+
+
+def finding_text(kb, finding: dict, case: dict | None, lang: str) -> str:
+    """Everything one finding read, in a chart's words: 「SLR 右68°／左70°（…）」「スクワット：体幹前傾あり」.
+    Never a fact key: a value this module cannot word is left out (the finding's name and threshold still say it)."""
+    values = finding.get("value") if isinstance(finding.get("value"), dict) else {}
+    lines = evidence(kb, finding, case, lang) + _checklist_lines(kb, values, lang) + _fact_lines(kb, values, lang)
+    out: list[str] = []
+    for line in lines:
+        if line not in out:
+            out.append(line)
+    return ("、" if lang == "ja" else "; ").join(out)

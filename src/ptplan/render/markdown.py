@@ -1,10 +1,13 @@
 """Markdown version of the handout, for sending by e-mail or a messaging app.
 
 Plain CommonMark only (headings, lists, bold, a table for the diary) so it reads well even where
-Markdown is not rendered.
+Markdown is not rendered. Every interpolated text is HTML-escaped first (CommonMark passes raw HTML
+through, so a name like ``<img onerror=...>`` would run wherever the Markdown is rendered).
 """
 
 from __future__ import annotations
+
+import html
 
 from ptplan.render import context
 
@@ -79,8 +82,19 @@ def _see_doctor(c: dict) -> list[str]:
     return lines + [f"- **{a.get('title', '')}** — {a.get('text', '')}" for a in c["doctor_advice"]] + [""]
 
 
+def _escaped(value):
+    """``value`` with every string in it HTML-escaped (``<``, ``>``, ``&``; quotes are harmless in text)."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_escaped(v) for v in value)
+    return value
+
+
 def render_markdown(plan: dict, lang: str = "ja", **opts) -> str:
-    c = context.build(plan, lang, **opts)
+    c = _escaped(context.build(plan, lang, **opts))
     L = c["L"]
     if c["referral_only"]:
         lines = _referral(c) + _header(c)[2:]

@@ -81,7 +81,7 @@ def dose_text(dose: dict[str, Any], lang: str) -> str:
     return "、".join(ja) if lang == "ja" else ", ".join(en)
 
 
-def render_text(plan: dict[str, Any], width: int = 100) -> str:
+def render_text(plan: dict[str, Any], width: int = 100, case: dict | None = None, kb=None) -> str:
     lang = plan.get("lang", "ja")
     out = io.StringIO()
     con = Console(file=out, width=width, force_terminal=False, color_system=None, highlight=False, soft_wrap=True)
@@ -90,7 +90,7 @@ def render_text(plan: dict[str, Any], width: int = 100) -> str:
     _triage(con, plan, lang)
     if program_status(plan) != "withheld":  # issued, or provisional (clearly marked) for the therapist
         if plan.get("mode") != "self_check":
-            _findings(con, plan, lang)
+            _findings(con, plan, lang, case, kb)
             _hypotheses(con, plan, lang)
         _program(con, plan, lang)
         _advice(con, plan, lang)
@@ -130,15 +130,19 @@ def _triage(con: Console, plan: dict, lang: str) -> None:
         con.print(f"  {_l('yellow', lang)}: {y['name']} — {y['effect']}")
 
 
-def _findings(con: Console, plan: dict, lang: str) -> None:
+def _findings(con: Console, plan: dict, lang: str, case: dict | None = None, kb=None) -> None:
+    """Each finding with what was measured, as a chart says it (「SLR 右68°／左70°」), and its threshold."""
     if not plan["findings"]:
         return
+    from ptplan.render.clinical import finding_text
+    from ptplan.render.context import _kb
+
+    kb = _kb(kb)
     table = Table(title=_l("findings", lang), show_lines=False, title_justify="left")
-    for col in ("所見", "値", "基準") if lang == "ja" else ("Finding", "Value", "Threshold"):
+    for col in ("所見", "評価結果", "基準") if lang == "ja" else ("Finding", "Result", "Threshold"):
         table.add_column(col, overflow="fold")
     for f in plan["findings"]:
-        value = ", ".join(f"{k.split('.', 1)[-1]}={v}" for k, v in f["value"].items())
-        table.add_row(f["name"], value, f["threshold"])
+        table.add_row(f["name"], finding_text(kb, f, case, lang), f["threshold"])
     con.print(table)
 
 

@@ -11,7 +11,10 @@ import functools
 import hashlib
 import secrets
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 8  # what the store accepts at all (seeds, demo); people setting a password meet POLICY_MIN
+POLICY_MIN = 12  # OWASP ASVS: at least 12 characters
+MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 = "safely unguessable" for online attacks (~10^8 guesses)
+SCORED_CHARS = 72  # zxcvbn refuses longer input (and its work grows with length): the first 72 decide
 
 
 @functools.cache
@@ -46,3 +49,24 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def password_problems(password: str, username: str = "", display_name: str = "") -> list[str]:
+    """Why ``password`` is refused by the policy (empty = accepted), as ``en|ja`` message pairs:
+    at least 12 characters that are not all blank, not the username, and not guessable per zxcvbn (its
+    dictionaries hold the most common and breached passwords, names and words; the username, the display
+    name and the product name count as known words)."""
+    stripped = "".join(c for c in password if not c.isspace())
+    if len(password) < POLICY_MIN:
+        return [f"expected at least {POLICY_MIN} characters|パスワードは {POLICY_MIN} 文字以上にしてください"]
+    if not stripped:
+        return ["must not be only spaces|パスワードを空白だけにはできません"]
+    if username and password.strip().lower() == username.lower():
+        return ["must not be the username|ユーザー名と同じパスワードは使えません"]
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password[:SCORED_CHARS], user_inputs=[u for u in (username, display_name, "ptplan") if u])
+    if result["score"] < MIN_SCORE:
+        return ["too easy to guess (a common or breached password, a word or a pattern); use a longer phrase"
+                "|推測されやすいパスワードです（よく使われる・流出した語や単純な並び）。より長い語句にしてください"]
+    return []

@@ -232,3 +232,15 @@ class AuditEvent(Base):
     patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class LoginFailure(Base):
+    """One failed login, kept for the throttle's window (``ptplan.clinic.throttle``); shared by every server
+    process. ``username`` is lower-cased; ``ip`` is the client address after the trusted-proxy rule."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"), Index("ix_login_failures_ip_at", "ip", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(100))
+    ip: Mapped[str] = mapped_column(String(64))

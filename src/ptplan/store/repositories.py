@@ -110,6 +110,14 @@ def issue_token(db: Session, user: User, kind: str, ttl: dt.timedelta, name: str
     return plain, row
 
 
+def revoke_tokens(db: Session, user_id: int) -> int:
+    """End every live session and API token of the user; how many there were."""
+    rows = db.scalars(select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked.is_(False))).all()
+    for row in rows:
+        row.revoked = True
+    return len(rows)
+
+
 def resolve_token(db: Session, plain: str, kind: str) -> tuple[User, AuthToken] | None:
     row = db.scalar(select(AuthToken).where(AuthToken.token_hash == auth.token_digest(plain), AuthToken.kind == kind))
     if row is None or row.revoked or _aware(row.expires_at) <= utcnow():
@@ -160,6 +168,9 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
     """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
     a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
+    if q and any(not c.isprintable() and not c.isspace() for c in q):
+        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
+                                "検索語に制御文字（NUL など）が含まれています", status=422)
     size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
     if not (q and q.strip()):
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size

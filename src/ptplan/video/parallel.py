@@ -72,8 +72,10 @@ class WarmPool:
         self._ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init,
                                        initargs=(backend,))
         # make every worker start and load its models now, not during the first clip
-        pids = {f.result() for f in [self._ex.submit(_ping) for _ in range(workers * 2)]}
-        self.pids = sorted(pids)
+        for f in [self._ex.submit(_ping) for _ in range(workers * 2)]:
+            f.result()
+        # every worker process (one ping each is not guaranteed: an early worker may answer them all)
+        self.pids = sorted(self._ex._processes)
 
     def discover(self, path: str, n: int, every: int) -> list:
         cuts = np.linspace(0, n, self.workers + 1).astype(int)

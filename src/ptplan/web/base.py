@@ -116,7 +116,7 @@ async def checked_form(request: Request, p: Page) -> dict:
     form = await request.form()
     presented = request.headers.get(security.CSRF_HEADER) or form.get(security.CSRF_FIELD)
     cookie = request.cookies.get(security.SESSION_COOKIE) or ""
-    if not cookie or not security.csrf_ok(request.app.state.settings.secret_key, cookie,
-                                          presented if isinstance(presented, str) else None):
+    if not cookie or not security.same_origin(request) or not security.csrf_ok(
+            request.app.state.settings.secret_key, cookie, presented if isinstance(presented, str) else None):
         raise CsrfRejected()
     return form

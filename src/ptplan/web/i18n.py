@@ -20,9 +20,13 @@ MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
+    """The page messages, plus ``choice.<id>`` (checklist choices) from the one list the documents also use."""
+    from ptplan.render.clinical import words
+
     with open(MESSAGES_DIR / f"{lang}.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    choices = {f"choice.{k}": v.get(lang, v["en"]) for k, v in words()["choices"].items()}
+    return choices | {str(k): str(v) for k, v in data.items()}
 
 
 def gettext(lang: str, msgid: str, **values) -> str:

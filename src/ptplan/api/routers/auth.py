@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, Response
 
-from ptplan.api.deps import CurrentActor, IdPath, SessionDep, SettingsDep
+from ptplan.api.deps import CurrentActor, IdPath, SessionDep, SettingsDep, cross_site
 from ptplan.api.schemas import LoginIn, LoginOut, TokenIn, TokenOut, UserOut
 from ptplan.clinic import auth
 from ptplan.http import security
@@ -13,9 +13,13 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/login")
 def login(body: LoginIn, request: Request, response: Response, db: SessionDep, settings: SettingsDep) -> LoginOut:
-    user, token = auth.login(db, request.app.state.throttle, body.username, body.password, client_ip(request),
-                             settings.session_hours)
+    if not security.same_origin(request):
+        raise cross_site()
+    user, token, device = auth.login(db, request.app.state.throttle, body.username, body.password,
+                                     client_ip(request), settings.session_hours,
+                                     request.cookies.get(security.DEVICE_COOKIE))
     csrf = security.set_login_cookies(response, settings, token)
+    security.set_device_cookie(response, settings, device)
     return LoginOut(user=UserOut.model_validate(user), csrf_token=csrf)
 
 

@@ -30,9 +30,17 @@ def home(request: Request, db: SessionDep):
     return RedirectResponse(HOME.get(p.actor.user.role, "/login"), status_code=303)
 
 
+def _login_page(p, status: int = 200, **ctx):
+    """The login form with its login-CSRF token (the same token as the browser's cookie, or a new one)."""
+    token = security.login_form_token(p.request)
+    response = p.render("login.html", status=status, login_token=token, **ctx)
+    security.set_login_form_cookie(response, p.request.app.state.settings, token)
+    return response
+
+
 @router.get("/login")
 def login_form(request: Request, db: SessionDep):
-    return page(request, db).render("login.html", next=request.query_params.get("next", ""), error=None, username="")
+    return _login_page(page(request, db), next=request.query_params.get("next", ""), error=None, username="")
 
 
 @router.post("/login")
@@ -42,16 +50,21 @@ async def login(request: Request, db: SessionDep):
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     target = str(form.get("next", ""))
     settings = request.app.state.settings
+    presented = form.get(security.CSRF_FIELD)
+    if not security.login_form_ok(request, presented if isinstance(presented, str) else None):
+        return _login_page(p, status=403, next=target, username=username, error=p._("error.csrf_body"))
     try:
-        user, token = auth.login(db, request.app.state.throttle, username, password, client_ip(request),
-                                 settings.session_hours)
+        user, token, device = auth.login(db, request.app.state.throttle, username, password, client_ip(request),
+                                         settings.session_hours, request.cookies.get(security.DEVICE_COOKIE))
     except RateLimited as err:
-        return p.render("login.html", status=429, next=target, username=username,
-                        error=p._("login.throttled", seconds=err.retry_after))
+        return _login_page(p, status=429, next=target, username=username,
+                           error=p._("login.throttled", seconds=err.retry_after))
     except PtplanError:
-        return p.render("login.html", status=401, next=target, username=username, error=p._("login.bad_credentials"))
+        return _login_page(p, status=401, next=target, username=username, error=p._("login.bad_credentials"))
     response = RedirectResponse(_safe_next(target, user.role), status_code=303)
     security.set_login_cookies(response, settings, token)
+    security.set_device_cookie(response, settings, device)
+    response.delete_cookie(security.LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 

@@ -21,8 +21,55 @@ router = APIRouter()
 DOSE_KEYS = ("sets", "reps", "hold_s", "rest_s", "duration_min", "sessions_per_week")
 
 
+def _case(p, view: plans.PlanView):
+    try:
+        return plans.case_of(p.actor, view.row)
+    except InputError:  # an assessment this version cannot read: the page still shows the plan
+        return None
+
+
+def baseline_scores(kb, case, lang: str) -> list[dict]:
+    """The questionnaires of the assessment, scored, with their band (「ODI 57.8%（重度の障害）」)."""
+    from ptplan.core.measures import score_questionnaires
+
+    if case is None or not case.questionnaires:
+        return []
+    rows = []
+    for name, result in score_questionnaires(case.questionnaires, kb).items():
+        meta = kb.kind("measures").get(name)
+        bands = {b.id: b.label.get(lang) for b in (getattr(meta, "bands", None) or [])}
+        band = result.get("risk") or result.get("band")
+        parts = {k: result[k] for k in ("pain", "function", "qol", "pa", "w", "psychosocial") if result.get(k) is not None}
+        rows.append({"id": name, "name": meta.name.get(lang) if meta else name, "score": result.get("score"),
+                     "band": bands.get(band, ""), "parts": parts})
+    return rows
+
+
+def edit_log(view: plans.PlanView) -> list[dict]:
+    """The edit records, newest first, each dose change with the dose it replaced (``before``)."""
+    doses: dict[str, dict | None] = {}
+    for ci, comp in enumerate(plan_edits.components(view.generated)):
+        for ei, ex in enumerate(comp.get("exercises", [])):
+            doses[f"/program/components/{ci}/exercises/{ei}"] = ex.get("dose")
+    out = []
+    for e in view.edits:
+        rec = dict(e)
+        path = e.get("path") or ""
+        if e.get("op") == "dose":
+            rec["before"] = doses.get(path)
+            doses[path] = e.get("dose")
+        elif e.get("op") == "swap":
+            doses[path] = None  # the swapped-in exercise's own dose: the record says the new one only
+        out.append(rec)
+    return list(reversed(out))
+
+
 def _plan_context(p, view: plans.PlanView) -> dict:
+    from ptplan.render.clinical import finding_text
+
     plan, kb = view.plan, p.actor.knowledge()
+    case = _case(p, view)
+    case_data = case.model_dump(mode="json", exclude_none=True) if case is not None else None
     in_plan = plan_edits.exercise_ids(plan)
     comps = plan_edits.components(plan)
     swaps = {ex["id"]: alternatives(kb, ex["id"], in_plan)[:12] for c in comps for ex in c.get("exercises", [])}
@@ -30,7 +77,12 @@ def _plan_context(p, view: plans.PlanView) -> dict:
                                key=lambda e: (e.level, e.id))[:30] for c in comps}
     return {"row": view.row, "plan": plan, "swaps": swaps, "addable": addable,
             "findings": {f["id"]: f for f in plan.get("findings", [])}, "refs": {r["id"]: r for r in plan.get("references", [])},
-            "patient": p.actor.patient(view.row.patient_id), "edits": list(reversed(view.edits)),
+            "patient": p.actor.patient(view.row.patient_id), "edits": edit_log(view),
+            "finding_texts": {f["id"]: finding_text(kb, f, case_data, p.lang) for f in plan.get("findings", [])},
+            "baseline": baseline_scores(kb, case, p.lang), "case": case_data or {},
+            "day_names": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                                  ("月", "火", "水", "木", "金", "土", "日") if p.lang == "ja" else
+                                  ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True)),
             "skipped": view.effective.skipped, "not_carried": view.not_carried, "ops": plan_edits.OPS,
             "changes": plan_edits.CHANGES, "reverted": plan_edits.reverted(view.edits),
             "names": {ex.id: ex.name.get(p.lang) for ex in kb.exercises.values()},
@@ -65,7 +117,10 @@ async def edit_plan(plan_id: IdPath, request: Request, db: SessionDep):
     try:
         plans.edit_plan(p.actor, plan_id, edit_request(form))
     except InputError as err:
-        errors = {"edit": p.messages(err.problems), "where": str(form.get("where", ""))}
+        # the page comes back with every typed value and the cursor in the form that failed
+        errors = {"edit": p.messages(err.problems), "where": str(form.get("where", "")),
+                  "typed": {k: str(v) for k, v in form.items() if k != "csrf_token"},
+                  "fields": [pr.path for pr in err.problems]}
         return p.render("plan.html", status=422, errors=errors, **_plan_context(p, _seen(p, plan_id)))
     return RedirectResponse(f"/plans/{plan_id}#{form.get('where', '')}", status_code=303)
 
