@@ -44,6 +44,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_health(client, seconds: float, failure: str) -> None:
+    """Poll /api/v1/health until it answers 200, failing with ``failure`` after ``seconds``."""
+    import httpx  # the callers skip without it
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if client.get("/api/v1/health").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.3)
+
+
 def add_user(data_dir: Path, username: str, role: str = "admin") -> None:
     """A user in the SQLite database of ``data_dir`` (in-process: each ptplan command costs a second)."""
     from ptplan.store import db as store_db
@@ -130,15 +145,7 @@ def test_it_serves_https_through_the_documented_nginx_site(tmp_path):
     assert "export PTPLAN_SECURE_COOKIES=true" in serve
     try:
         with httpx.Client(base_url=f"https://127.0.0.1:{https}", verify=False, timeout=5) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if client.get("/api/v1/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "ptplan did not answer through nginx"
-                time.sleep(0.3)
+            wait_for_health(client, 60, "ptplan did not answer through nginx")
             login = client.post("/api/v1/auth/login", json={"username": "hana", "password": "long-enough-pw"})
             assert login.status_code == 200, login.text
             assert "secure" in login.headers["set-cookie"].lower()
@@ -194,15 +201,7 @@ def test_the_documented_units_verify_and_their_commands_serve_and_analyse(tmp_pa
                               start_new_session=True) for cmd in commands]
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if client.get("/api/v1/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, "the server unit's command did not answer"
-                time.sleep(0.3)
+            wait_for_health(client, 120, "the server unit's command did not answer")
             login = client.post("/api/v1/auth/login", json={"username": "hana", "password": "long-enough-pw"})
             assert login.status_code == 200, login.text
             client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
