@@ -37,9 +37,11 @@ class UploadGate:
         if refusal is None:
             return await self.app(scope, receive, send)
         body = json.dumps(error_payload(refusal)).encode()
-        await send({"type": "http.response.start", "status": refusal.status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                   (b"connection", b"close")]
+        if refusal.status == 401:  # as every other 401 of the API (errors.error_response)
+            headers.append((b"www-authenticate", b"Bearer"))
+        await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
