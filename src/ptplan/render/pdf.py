@@ -6,16 +6,54 @@ universal-design gothic, made for legibility; Regular and Bold; SIL Open Font Li
 are declared by ``@font-face`` under the family name :data:`FAMILY`, so a PDF never depends on what the
 system has installed: on a slim container with no fonts at all, WeasyPrint would otherwise crash in
 Pango, and without a Japanese font every kana and kanji would print as an empty box.
+
+WeasyPrint fetches nothing from outside the package: :func:`package_only_fetcher` serves ``data:`` URLs and
+``file://`` URLs of files inside the ``ptplan`` package (its fonts) and refuses every other URL (http,
+https, ftp, any other file) with :class:`RefusedURL`. A refused image or attachment is left out of the PDF
+and WeasyPrint logs the reason as a warning; the rest of the page still renders.
 """
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 FAMILY = "ptplan-sans"
 FONTS = Path(__file__).resolve().parent / "fonts"
 FACES = {"normal": "BIZUDPGothic-Regular.ttf", "bold": "BIZUDPGothic-Bold.ttf"}
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+class RefusedURL(ValueError):
+    """A URL a PDF may not fetch: anything but ``data:`` and files inside the ptplan package."""
+
+
+def check_url(url: str) -> None:
+    """Raise :class:`RefusedURL` unless ``url`` is a ``data:`` URL or names a file inside :data:`PACKAGE`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return
+    if scheme != "file":
+        raise RefusedURL(f"PDF rendering fetches no {scheme or 'relative'} URL, only packaged files: {url[:200]}")
+    if parts.netloc not in ("", "localhost"):
+        raise RefusedURL(f"PDF rendering reads no file on another host: {url[:200]}")
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    if not path.is_relative_to(PACKAGE):
+        raise RefusedURL(f"PDF rendering reads only files inside the ptplan package, not {path}")
+
+
+def package_only_fetcher(urls):
+    """A WeasyPrint ``URLFetcher`` (from the module ``urls``) that runs :func:`check_url` before each fetch."""
+
+    class PackageOnly(urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            check_url(url)
+            return super().fetch(url, headers)
+
+    return PackageOnly(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
 def font_face_css() -> str:
@@ -32,6 +70,8 @@ def write_pdf(html: str) -> bytes:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
+    fetcher = package_only_fetcher(weasyprint.urls)
     font_config = FontConfiguration()
-    fonts = weasyprint.CSS(string=font_face_css(), font_config=font_config)
-    return weasyprint.HTML(string=html).write_pdf(stylesheets=[fonts], font_config=font_config)
+    fonts = weasyprint.CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[fonts],
+                                                                       font_config=font_config)
