@@ -52,6 +52,16 @@ def render_ics(plan: dict, lang: str = "ja", start_date=None, review_date=None, 
     cal.add("x-wr-calname", w["name"])
     items = _items(plan) if program_issued(plan) else {}
     days = ((plan.get("program") or {}).get("schedule") or {}).get("days") or []
+    def all_day(uid: str, day: dt.date) -> Event:
+        """An all-day event of this calendar's edit sequence."""
+        ev = Event()
+        ev.add("uid", uid)
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", sequence)
+        ev.add("dtstart", day)
+        ev.add("dtend", day + dt.timedelta(days=1))
+        return ev
+
     for d in days:
         names = [items[e] for e in d.get("exercises") or [] if e in items]
         if d.get("day") not in BYDAY or not names:
@@ -59,12 +69,7 @@ def render_ics(plan: dict, lang: str = "ja", start_date=None, review_date=None, 
         first = first_on_or_after(start, d["day"])
         if first >= review:
             continue
-        ev = Event()
-        ev.add("uid", f"{base}-{d['day']}@ptplan")
-        ev.add("dtstamp", stamp)
-        ev.add("sequence", sequence)
-        ev.add("dtstart", first)
-        ev.add("dtend", first + dt.timedelta(days=1))
+        ev = all_day(f"{base}-{d['day']}@ptplan", first)
         ev.add("rrule", vRecur(freq="WEEKLY", byday=BYDAY[d["day"]], until=review - dt.timedelta(days=1)))
         ev.add("summary", f"{w['exercise']}: " + ("、" if lang == "ja" else ", ").join(x["name"] for x in names))
         ev.add("description", "\n".join(f"・{x['name']} — {dose_text(x.get('dose') or {}, lang)}" for x in names))
@@ -76,12 +81,7 @@ def render_ics(plan: dict, lang: str = "ja", start_date=None, review_date=None, 
         alarm.add("trigger", dt.timedelta(hours=9))  # 9:00 on the (all-day) event's day
         ev.add_component(alarm)
         cal.add_component(ev)
-    ev = Event()
-    ev.add("uid", f"{base}-review@ptplan")
-    ev.add("dtstamp", stamp)
-    ev.add("sequence", sequence)
-    ev.add("dtstart", review)
-    ev.add("dtend", review + dt.timedelta(days=1))
+    ev = all_day(f"{base}-review@ptplan", review)
     ev.add("summary", w["review"])
     ev.add("description", w["review_text"])
     cal.add_component(ev)
