@@ -24,6 +24,7 @@ NO_PATIENT_DATA = {
     "/api/v1/health": "server and database status",
     "/api/v1/auth/me": "the caller's own login account (username, role), no patient record",
     "/api/v1/worklist/settings": "the clinic's alert thresholds",
+    "/api/v1/clinic/settings": "the clinic's own settings (keep video clips or not)",
 }
 
 
