@@ -6,7 +6,6 @@ import os
 import re
 
 import pytest
-
 from case_strategies import cases
 from hypothesis import HealthCheck, given, settings
 
