@@ -92,6 +92,11 @@ def test_the_plan_page_reads_as_a_chart_with_baseline_phases_and_schedule(contex
     assert "近所のスーパーまで休まずに歩きたい" in page.inner_text("#baseline")
     assert "第1期" in page.inner_text("#phases")
     assert "月" in page.inner_text("#schedule")
+    # what the day could not hold is said, with the hypotheses it would serve (examples/04: 30 min, 4 left over)
+    assert "約30分" in page.inner_text("#minutes-per-day")
+    later = page.inner_text("#left-for-later")
+    assert "座位での膝伸展運動" in later and "次回の見直し" in later and "対象：" in later
+    assert "h_knee" not in later  # hypothesis names, not ids
 
 
 def test_a_failed_dose_edit_keeps_what_was_typed_and_a_good_one_is_logged_with_before_and_after(context, live_server,
