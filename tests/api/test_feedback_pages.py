@@ -44,7 +44,7 @@ def test_the_patient_page_and_the_handout_show_the_changes_after_a_review(world)
     page = client.get("/me").text
     part = page[page.index('<section class="changes"'):page.index("</section>", page.index('<section class="changes"'))]
     assert "痛みの強さ（NRS-11） 6 → 3" in part and "よくなっています" in part
-    assert "30秒椅子立ち上がりテスト（CS-30） 8回 → 11回" in part
+    assert "30秒いす立ち上がりテスト（CS-30） 8回 → 11回" in part
     english = client.get("/me?lang=en").text
     assert "Pain intensity (NRS-11) 6 → 3" in english and "What has changed" in english
     handout = world.client("taro").get(f"/api/v1/plans/{plan_id}/document", params={"format": "html"})

@@ -65,7 +65,7 @@ def test_plain_words_in_both_languages(kb):
     found = feedback.changes({"nrs": 6}, {"nrs": 3}, {"chair_stand_30s": {"value": 8}}, {"chair_stand_30s": {"value": 11}},
                              PLAN, kb)
     ja, en = changes_view.view(found, "ja"), changes_view.view(found, "en")
-    assert [i["text"] for i in ja["items"]] == ["痛みの強さ（NRS-11） 6 → 3", "30秒椅子立ち上がりテスト（CS-30） 8回 → 11回"]
+    assert [i["text"] for i in ja["items"]] == ["痛みの強さ（NRS-11） 6 → 3", "30秒いす立ち上がりテスト（CS-30） 8回 → 11回"]
     assert [i["text"] for i in en["items"]] == ["Pain intensity (NRS-11) 6 → 3", "30-second chair stand (CS-30) 8 → 11"]
     assert ja["items"][1]["exercises"] == ["Chair squat"] and en["items"][0]["verdict_text"] == "better"
     assert changes_view.view([], "ja") is None
