@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
-from ptplan.clinic import calendar, inputs, read_models, sessions, symptoms
+from ptplan.clinic import calendar, feedback, inputs, read_models, sessions, symptoms
 from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
+from ptplan.render import changes as changes_view
 from ptplan.web import charts, records
 from ptplan.web.base import checked_form, page
 
@@ -25,7 +26,9 @@ FORM_NAMES = {"date": "performed_on", "notes": "note", "exercises": "done"}  # p
 def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False, feed_url: str | None = None):
     patient, current = read_models.my_plan(p.actor)
     kb = p.actor.knowledge()
+    found = feedback.changes_for(p.actor.db, patient.id, current.plan, kb) if current else []
     return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
+                    changes=changes_view.view(found, p.lang),
                     row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
                     symptom_questions=symptoms.questions(kb), feed_url=feed_url,
                     has_feed=feed_url is not None or calendar.has_feed(p.actor),
