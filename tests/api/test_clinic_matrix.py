@@ -23,9 +23,9 @@ from ptplan.clinic.access import Actor
 from ptplan.core.case import Case
 from ptplan.errors import NotFoundError, PermissionDenied
 from ptplan.store.models import User
+from sample_clips import tiny_mp4
 
 THERAPIST, CARE = ("therapist",), ("therapist", "patient")
-MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(64)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ USE_CASES = [
     UseCase("edit_plan", THERAPIST, lambda a, i: plans.edit_plan(a, i["plan"], {"op": "note", "reason": "ok"})),
     UseCase("review", THERAPIST, lambda a, i: plans.review(a, i["plan"], "ja")),
     UseCase("list_reviews", ALL, lambda a, i: plans.list_reviews(a, i["patient"], 10, 0)),
-    UseCase("upload_video", THERAPIST, lambda a, i: videos.upload(a, i["assessment"], io.BytesIO(MP4), "c.mp4", "gait",
-                                                                  i["folder"], 10**6)),
+    UseCase("upload_video", THERAPIST, lambda a, i: videos.upload(a, i["assessment"], io.BytesIO(tiny_mp4()), "c.mp4",
+                                                                  "gait", i["folder"], 10**6)),
     UseCase("list_videos", ALL, lambda a, i: videos.list_videos(a, i["assessment"], 10, 0)),
     UseCase("get_video", ALL, lambda a, i: videos.get_video(a, i["video"])),
     UseCase("list_users", ("admin",), lambda a, i: users.list_users(a, 10, 0), targeted=False),
