@@ -11,10 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
-from ptplan.clinic import calendar, inputs, read_models, sessions, symptoms
+from ptplan.clinic import calendar, feedback, inputs, read_models, sessions, symptoms
 from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
+from ptplan.render import changes as changes_view
 from ptplan.web import charts, records
 from ptplan.web.base import checked_form, page
 
@@ -31,7 +32,9 @@ def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False,
     questions, texts = symptoms.questions(kb), worklist.texts()
     # What a "yes" alone means, for a log kept offline (the page tells the patient at once, before it is sent).
     sign_actions = {q.id: symptoms.report({q.id: "yes"}, kb, texts)["action"] for q in questions}
+    found = feedback.changes_for(p.actor.db, patient.id, current.plan, kb) if current else []
     return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
+                    changes=changes_view.view(found, p.lang),
                     row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
                     symptom_questions=questions, sign_actions=sign_actions, feed_url=feed_url,
                     client_key=values.get("client_key") or secrets.token_urlsafe(16),
