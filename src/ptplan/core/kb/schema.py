@@ -672,6 +672,9 @@ class KbMeta(BaseModel):
         "when no pain site is recorded"))
     program_limits: ProgramLimits = Field(default_factory=lambda: ProgramLimits(), description=(
         "how much a home program may ask for in a day; what does not fit is left for later, lowest priority first"))
+    ja_spelling: dict[str, str] = Field(default_factory=dict, description=(
+        "one spelling per Japanese term: a variant (key) that must not appear in any Japanese text, and the "
+        "spelling to write instead (value)"))
 
 
 Joint = Literal["trunk", "spine", "neck", "near_hip", "near_knee", "near_ankle", "far_hip", "far_knee", "far_ankle",
