@@ -25,6 +25,8 @@ NO_PATIENT_DATA = {
     "/api/v1/auth/me": "the caller's own login account (username, role), no patient record",
     "/api/v1/worklist/settings": "the clinic's alert thresholds",
     "/api/v1/clinic/settings": "the clinic's own settings (keep video clips or not)",
+    "/patient.webmanifest": "the web app manifest (names and icons of the app, no login)",
+    "/patient-sw.js": "the service worker script, a static file",
 }
 
 
