@@ -50,6 +50,10 @@ def test_the_patient_page_links_the_manifest_and_the_worker_script_is_javascript
     assert '<script src="/static/offline.js" defer></script>' in html
     assert re.search(r'name="client_key" value="[A-Za-z0-9_-]{16,64}"', html)
     assert 'id="offline-status"' in html and "data-l-sent=" in html
+    # Each warning-sign question's "yes" carries what that answer means, for a log kept offline.
+    questions = set(re.findall(r'name="symptoms\.([a-z0-9_]+)" value="yes"', html))
+    with_action = set(re.findall(r'name="symptoms\.([a-z0-9_]+)" value="yes"\s+data-action="[^"]{10,}"', html))
+    assert questions and with_action == questions
     sw = patient_client.get("/patient-sw.js")
     assert sw.status_code == 200 and sw.headers["content-type"].startswith("text/javascript")
     assert "self.addEventListener(\"fetch\"" in sw.text
@@ -173,6 +177,19 @@ def test_a_log_made_offline_is_sent_once_when_back_online(context, live_server):
     with live_server["app"].state.sessions() as db:
         row = db.scalars(select(SessionLog).where(SessionLog.client_key == key)).one()
     assert (row.pain_before, row.note) == (3.0, "オフラインで記録")
+
+
+@pytest.mark.browser
+def test_logout_sends_a_waiting_log_before_it_clears_the_phone(context, live_server):
+    page = _visit_online(context, live_server)
+    key = "logout-flush-0001"
+    entry = {"key": key, "owner": page.locator("#offline-status").get_attribute("data-owner"), "date": "2026-11-22",
+             "fields": [["performed_on", "2026-11-22"], ["pain_before", "2"], ["client_key", key]]}
+    page.evaluate(f"localStorage.setItem('{QUEUE}', {json.dumps(json.dumps([entry]))})")  # a send that failed
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(re.compile(r"/login$"))
+    assert _sessions(live_server, key) == 1
+    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") is None
 
 
 @pytest.mark.browser
