@@ -59,6 +59,8 @@ ENDPOINTS = [
     Endpoint("GET", "/users/{user}", ("admin",)),
     Endpoint("PATCH", "/users/{user}", ("admin",), {"display_name": "Renamed"}),
     Endpoint("GET", "/audit", ("admin",), targeted=False),
+    Endpoint("GET", "/clinic/settings", ("admin",), targeted=False),
+    Endpoint("PATCH", "/clinic/settings", ("admin",), {"keep_video_clips": False}, targeted=False),
     Endpoint("GET", "/exports/outcomes.csv", STAFF, targeted=False),
     Endpoint("GET", "/auth/me", ALL, targeted=False),
 ]
