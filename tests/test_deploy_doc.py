@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sample_clips import tiny_mp4
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
@@ -208,9 +210,8 @@ def test_the_documented_units_verify_and_their_commands_serve_and_analyse(tmp_pa
             pid = client.post("/api/v1/patients", json={"name": "単位 試験"}).json()["id"]
             made = client.post(f"/api/v1/patients/{pid}/assessments", json={"case": _example_case()})
             assert made.status_code == 201, made.text
-            clip = b"\x00\x00\x00\x18ftypmp42" + bytes(200)
             video = client.post(f"/api/v1/assessments/{made.json()['id']}/videos", data={"task": "gait"},
-                                files={"file": ("c.mp4", clip, "video/mp4")}).json()
+                                files={"file": ("c.mp4", tiny_mp4(), "video/mp4")}).json()
             deadline = time.monotonic() + 120
             while (status := client.get(f"/api/v1/videos/{video['id']}").json())["status"] not in ("done", "failed"):
                 assert time.monotonic() < deadline, f"the worker unit did not finish the job: {status}"

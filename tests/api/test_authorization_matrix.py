@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from sample_clips import tiny_mp4
+
 ALL = ("admin", "therapist", "patient")
 STAFF = ("admin", "therapist")
 
@@ -23,7 +25,7 @@ class Endpoint:
     body: dict | None = None
     ok: int = 200
     targeted: bool = True  # False: the endpoint is scoped to the caller's clinic, there is no "other" target
-    upload: bool = False  # True: the body is a multipart form (``body`` are its fields) with a tiny MP4-looking file
+    upload: bool = False  # True: the body is a multipart form (``body`` are its fields) with a tiny clip that decodes
 
 
 ENDPOINTS = [
@@ -57,6 +59,8 @@ ENDPOINTS = [
     Endpoint("GET", "/users/{user}", ("admin",)),
     Endpoint("PATCH", "/users/{user}", ("admin",), {"display_name": "Renamed"}),
     Endpoint("GET", "/audit", ("admin",), targeted=False),
+    Endpoint("GET", "/clinic/settings", ("admin",), targeted=False),
+    Endpoint("PATCH", "/clinic/settings", ("admin",), {"keep_video_clips": False}, targeted=False),
     Endpoint("GET", "/exports/outcomes.csv", STAFF, targeted=False),
     Endpoint("GET", "/auth/me", ALL, targeted=False),
 ]
@@ -74,13 +78,10 @@ def _fill(value, ids: dict):
     return value
 
 
-TINY_MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(64)  # passes the type check; its analysis fails, which is fine here
-
-
 def _send(client, ep: Endpoint, ids: dict):
     url = "/api/v1" + _fill(ep.path, ids)
     if ep.upload:
-        return client.request(ep.method, url, data=_fill(ep.body, ids), files={"file": ("clip.mp4", TINY_MP4)})
+        return client.request(ep.method, url, data=_fill(ep.body, ids), files={"file": ("clip.mp4", tiny_mp4())})
     return client.request(ep.method, url, json=_fill(ep.body, ids))
 
 

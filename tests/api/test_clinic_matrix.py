@@ -23,9 +23,9 @@ from ptplan.clinic.access import Actor
 from ptplan.core.case import Case
 from ptplan.errors import NotFoundError, PermissionDenied
 from ptplan.store.models import User
+from sample_clips import tiny_mp4
 
 THERAPIST, CARE = ("therapist",), ("therapist", "patient")
-MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(64)
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ USE_CASES = [
             lambda a, i: assessments.assess_and_plan(a, i["patient"], Case.model_validate(CASE), "ja")),
     UseCase("get_assessment", ALL, lambda a, i: assessments.get_assessment(a, i["assessment"])),
     UseCase("latest_case", ALL, lambda a, i: assessments.latest_case(a, i["patient"])),
+    UseCase("form_patient", THERAPIST, lambda a, i: assessments.form_patient(a, i["patient"])),
     UseCase("list_measures", ALL, lambda a, i: measures.list_measures(a, i["patient"], 10, 0)),
     UseCase("record_measure", CARE, lambda a, i: measures.record_measure(a, i["patient"], "nrs", [4], _day())),
     UseCase("list_sessions", ALL, lambda a, i: sessions.list_sessions(a, i["patient"], 10, 0)),
@@ -62,8 +63,8 @@ USE_CASES = [
     UseCase("edit_plan", THERAPIST, lambda a, i: plans.edit_plan(a, i["plan"], {"op": "note", "reason": "ok"})),
     UseCase("review", THERAPIST, lambda a, i: plans.review(a, i["plan"], "ja")),
     UseCase("list_reviews", ALL, lambda a, i: plans.list_reviews(a, i["patient"], 10, 0)),
-    UseCase("upload_video", THERAPIST, lambda a, i: videos.upload(a, i["assessment"], io.BytesIO(MP4), "c.mp4", "gait",
-                                                                  i["folder"], 10**6)),
+    UseCase("upload_video", THERAPIST, lambda a, i: videos.upload(a, i["assessment"], io.BytesIO(tiny_mp4()), "c.mp4",
+                                                                  "gait", i["folder"], 10**6)),
     UseCase("list_videos", ALL, lambda a, i: videos.list_videos(a, i["assessment"], 10, 0)),
     UseCase("get_video", ALL, lambda a, i: videos.get_video(a, i["video"])),
     UseCase("list_users", ("admin",), lambda a, i: users.list_users(a, 10, 0), targeted=False),

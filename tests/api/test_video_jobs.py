@@ -6,14 +6,18 @@ queue backend when a Redis server answers on PTPLAN_TEST_REDIS_URL (default 127.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
+import time
 
 import pytest
 from huey import MemoryHuey
 
 from ptplan.clinic.jobs import VideoJobs, make_huey
+from ptplan.store import db as store_db
 from ptplan.store.models import VideoAnalysis, utcnow
+from ptplan.store.testing import require_postgres, temporary_engine
 
 
 def _jobs(world, calls: list, **kw) -> VideoJobs:
@@ -120,3 +124,24 @@ def test_redis_backend_carries_a_job(world, tmp_path):
     huey.execute(task)
     assert _get(world, video_id).status == "done" and len(calls) == 1
     huey.flush()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_worker_threads_stop_when_their_engine_is_disposed(backend, tmp_path, caplog):
+    # A test's engine is disposed and its PostgreSQL schema dropped while an in-process sweeper may still run:
+    # it must stop with the engine, not log "video job sweep failed" every beat for the rest of the session.
+    if backend == "postgresql":
+        require_postgres()
+    caplog.set_level(logging.INFO, logger="ptplan.clinic.jobs")
+    with temporary_engine(backend, tmp_path) as engine:
+        store_db.upgrade(engine)
+        jobs = VideoJobs(store_db.session_factory(engine), MemoryHuey("dispose", results=False, utc=True),
+                         lambda path, task: {}, heartbeat_seconds=0.05)
+        jobs.start_in_process()
+        time.sleep(0.2)  # a few sweeps against the live database
+        assert all(t.is_alive() for t in jobs._threads)
+    for thread in jobs._threads:
+        thread.join(5)
+    assert [t.name for t in jobs._threads if t.is_alive()] == []
+    time.sleep(0.2)  # what used to be a few failed sweeps
+    assert "sweep failed" not in caplog.text and "heartbeat of video job" not in caplog.text

@@ -12,16 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from ptplan.clinic.videos import run_analysis, sniff
+from ptplan.clinic.videos import check_decodable, run_analysis, sniff
 from ptplan.errors import PtplanError
 from ptplan.server import create_app
 from ptplan.settings import Settings
-from ptplan.store.models import AuditEvent, Clinic
+from ptplan.store.models import AuditEvent, Clinic, VideoAnalysis
+from sample_clips import NOT_DECODABLE, tiny_mp4
 
 ROOT = Path(__file__).resolve().parents[2]
-FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(200)  # the right magic, but no playable video inside
+FAKE_MP4 = NOT_DECODABLE["MP4 magic and zeros"]  # the right magic, but no playable video inside
 
 
 def _shared_clip() -> Path | None:
@@ -107,13 +108,53 @@ def test_it_answers_404_for_another_clinics_assessment(world):
     assert _clips(world) == before
 
 
-def test_it_queues_a_clip_and_fails_the_job_clearly_when_it_is_not_a_playable_video(world):
+def _rows(world) -> int:
+    with world.app.state.sessions() as db:
+        return db.scalar(select(func.count()).select_from(VideoAnalysis))
+
+
+@pytest.mark.parametrize("content", NOT_DECODABLE.values(), ids=NOT_DECODABLE.keys())
+def test_it_refuses_a_file_with_container_magic_that_does_not_decode_before_queuing_it(world, content):
+    pytest.importorskip("cv2", reason="needs the video extra: pip install 'ptplan[video]'")
+    before, rows = _clips(world), _rows(world)
+    resp = _upload(world.client("taro"), world.clinics["aoba"].assessment_id, content)
+    assert resp.status_code == 422, resp.text
+    problem = resp.json()["error"]["problems"][0]
+    assert problem["field"] == "file" and problem["code"] == "not_a_video"
+    assert "first frame" in problem["message"] and "最初のフレーム" in problem["message_ja"]
+    assert _clips(world) == before and _rows(world) == rows
+
+
+def test_it_refuses_clips_with_a_clear_503_when_the_decoder_is_not_installed(world, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ptplan.video.reader", None)  # makes the import raise ImportError
+    before, rows = _clips(world), _rows(world)
+    resp = _upload(world.client("taro"), world.clinics["aoba"].assessment_id, FAKE_MP4)
+    assert resp.status_code == 503
+    problem = resp.json()["error"]["problems"][0]
+    assert problem["field"] == "file" and problem["code"] == "video_unavailable"
+    assert "install ptplan[video]" in problem["message"]
+    assert _clips(world) == before and _rows(world) == rows
+
+
+def test_the_decoder_check_passes_a_real_clip_from_the_shared_data(tmp_path):
+    pytest.importorskip("cv2", reason="needs the video extra: pip install 'ptplan[video]'")
+    path = _shared_clip()
+    if path is None:
+        pytest.skip("real clips absent: set PTPLAN_SHARED_DATA or put them in ../shared/data")
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    check_decodable(copy)  # raises for a clip the decoder cannot open
+    assert copy.is_file()
+
+
+def test_it_queues_a_clip_that_decodes_and_fails_the_job_clearly_when_it_cannot_be_analysed(world):
     taro = world.client("taro")
-    resp = _upload(taro, world.clinics["aoba"].assessment_id, FAKE_MP4, name="../../etc/clip.mp4")
+    clip = tiny_mp4()  # plays, but is three frames long with nobody in it
+    resp = _upload(taro, world.clinics["aoba"].assessment_id, clip, name="../../etc/clip.mp4")
     assert resp.status_code == 202, resp.text
     queued = resp.json()
     assert queued["status"] in ("queued", "running") and queued["filename"] == "clip.mp4"
-    assert queued["size_bytes"] == len(FAKE_MP4)
+    assert queued["size_bytes"] == len(clip)
     done = _wait(taro, queued["id"])
     assert done["status"] == "failed" and done["result"] is None
     assert done["error"][0]["field"] == "file" and done["error"][0]["message"]
@@ -130,7 +171,7 @@ def test_it_lets_the_patient_read_their_own_analysis(world):
 
 def test_it_audits_uploads_and_reads(world):
     taro = world.client("taro")
-    resp = _upload(taro, world.clinics["aoba"].assessment_id, FAKE_MP4)
+    resp = _upload(taro, world.clinics["aoba"].assessment_id, tiny_mp4())
     video_id = resp.json()["id"]
     _wait(taro, video_id)
     with world.app.state.sessions() as db:

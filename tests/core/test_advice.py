@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 
+import pytest
 from case_strategies import cases
 from hypothesis import HealthCheck, given, settings
 
@@ -81,3 +83,15 @@ def test_place_caps_the_handout_and_keeps_see_doctor_and_medical_options_apart()
     assert sum(w == "handout" for w in where.values()) == HANDOUT_MAX
     assert where["hyaluronic_acid_injection"] == "ask_doctor" and where["see_doctor_hot_knee"] == "see_doctor"
     assert place([]) == []
+
+
+@pytest.mark.parametrize("weight", [41.0, 63.0, 74.4, 98.6])
+def test_the_weight_advice_speaks_in_whole_kilograms_that_add_up(weight):
+    from ptplan.core.advice import _numbers, fill_numbers
+    entry = KB.kind("advice")["weight_knee_load"]
+    values = _numbers(entry, {"weight_kg": weight, "bmi": 27.0})
+    text = fill_numbers(entry.text, values)
+    kg = [float(x) for x in re.findall(r"約(\d+(?:\.\d+)?) kg", text.ja)][-2:]  # after the study's 「約4 kg」
+    assert kg == [values["loss_kg"], values["knee_load_kg"]]
+    assert all(x == int(x) for x in kg)  # 「約3 kg」, not 「約3.2 kg」
+    assert kg[1] == kg[0] * entry.numbers["load_ratio"]  # the reader's own sum: 3 kg × 4 = 12 kg

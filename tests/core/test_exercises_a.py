@@ -48,7 +48,7 @@ def test_it_defines_the_required_self_care_exercises(mine, eid, family):
 def test_it_names_the_required_exercises_in_japanese(mine):
     assert mine["quad_setting"].name.ja == "大腿四頭筋セッティング"
     assert mine["bridge"].name.ja == "ブリッジ"
-    assert mine["chair_squat"].name.ja == "椅子を使ったスクワット"
+    assert mine["chair_squat"].name.ja == "いすを使ったスクワット"
 
 
 def test_it_links_progressions_up_and_regressions_down(mine):

@@ -57,6 +57,14 @@ def test_it_reports_a_condition_on_an_unknown_fact(kb_copy):
     assert any("red_flag.nope" in t for t in _problems(kb_copy))
 
 
+def test_it_refuses_a_second_spelling_of_a_japanese_term(kb_copy):
+    p = kb_copy / "findings.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "いす" in text
+    p.write_text(text.replace("いす", "椅子", 1), encoding="utf-8")
+    assert any("findings.yaml" in t and ".ja" in t and "'いす' instead of '椅子'" in t for t in _problems(kb_copy))
+
+
 def test_it_reports_bad_yaml_with_its_line(kb_copy):
     (kb_copy / "advice.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     assert any("advice.yaml" in t and "line" in t for t in _problems(kb_copy))

@@ -22,7 +22,6 @@ from ptplan.store.testing import postgres_url
 
 HERE = Path(__file__).resolve().parent
 CLI = "import sys; from ptplan.cli import main; sys.argv[0] = 'ptplan'; main()"
-FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(200)  # passes the upload's type check; the fake analyzer reads no frames
 
 
 def free_port() -> int:

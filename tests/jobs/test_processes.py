@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from procs import FAKE_MP4, Proc, Server, bearer, create_user, database, env_for, ptplan
+from procs import Proc, Server, bearer, create_user, database, env_for, ptplan
 
 from ptplan.store.db import make_engine, session_factory
 from ptplan.store.models import VideoAnalysis
+from sample_clips import tiny_mp4
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 CASE = {"lang": "ja", "demographics": {"age": 45, "sex": "female"}, "complaint": {"regions": ["low_back"]}}
@@ -76,7 +77,7 @@ def _case() -> dict:
 
 def _upload(client, assessment_id: int, name: str = "clip.mp4"):
     resp = client.post(f"/api/v1/assessments/{assessment_id}/videos", data={"task": "gait"},
-                       files={"file": (name, FAKE_MP4, "video/mp4")})
+                       files={"file": (name, tiny_mp4(), "video/mp4")})
     assert resp.status_code == 202, resp.text
     return resp.json()
 
@@ -165,7 +166,7 @@ def test_a_job_interrupted_by_killing_the_server_completes_after_restart(db_url,
     with second.client(headers=headers) as c:
         done = _wait_status(c, video["id"], {"done", "failed"})
     assert done["status"] == "done", (done, second.output())
-    assert done["result"]["size_bytes"] == len(FAKE_MP4)
+    assert done["result"]["size_bytes"] == len(tiny_mp4())
     assert done["clip_stored"] is False  # the clinic default: clips are deleted after the analysis
     row = _row(db_url, video["id"])
     assert row.attempts == 2 and row.clip_path is None and row.job_token is None

@@ -78,7 +78,7 @@ def test_it_prints_example_04_on_a4_with_goals_icf_sections_and_the_program(pdf0
     body = text.split("■ 心身機能・構造")[1].split("■ 活動")[0]
     assert "股関節内旋可動域 右22°／左26°（参考可動域 45°" in body  # JOA reference beside the value
     assert "膝伸展可動域 右−10°／左−2°" in body  # degrees short of full extension, JOA notation
-    assert "30秒椅子立ち上がりテスト（CS-30） 10回（65〜69歳女性の標準範囲 17〜21回）" in body
+    assert "30秒いす立ち上がりテスト（CS-30） 10回（65〜69歳女性の標準範囲 17〜21回）" in body
     assert "右膝 NRS 5（最大 7）" in body
     activity = text.split("■ 活動")[1].split("■ 参加")[0]
     assert "疼痛回避歩行" in activity and "Timed Up and Go" in activity

@@ -92,6 +92,11 @@ def test_the_plan_page_reads_as_a_chart_with_baseline_phases_and_schedule(contex
     assert "近所のスーパーまで休まずに歩きたい" in page.inner_text("#baseline")
     assert "第1期" in page.inner_text("#phases")
     assert "月" in page.inner_text("#schedule")
+    # what the day could not hold is said, with the hypotheses it would serve (examples/04: 30 min, 4 left over)
+    assert "約30分" in page.inner_text("#minutes-per-day")
+    later = page.inner_text("#left-for-later")
+    assert "座位での膝伸展運動" in later and "次回の見直し" in later and "対象：" in later
+    assert "h_knee" not in later  # hypothesis names, not ids
 
 
 def test_a_failed_dose_edit_keeps_what_was_typed_and_a_good_one_is_logged_with_before_and_after(context, live_server,
@@ -111,3 +116,22 @@ def test_a_failed_dose_edit_keeps_what_was_typed_and_a_good_one_is_logged_with_b
     page.wait_for_load_state()
     log = page.inner_text("#edit-log")
     assert "→" in log and "15" in log and "12" in log and "痛みなく12回できたため" in log
+
+
+def test_review_reasons_are_shown_in_the_readers_language(browser, context, live_server, ja_plan):
+    page = context.new_page()
+    browser_login(page, live_server["url"], "therapist1")
+    page.goto(f"{live_server['url']}/plans/{ja_plan}/review")
+    page.click("#run-review")
+    page.wait_for_load_state()
+    made_in_japanese = page.inner_text("#decision-1 ul")
+    assert CJK.search(made_in_japanese)
+    ctx = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+    try:
+        page = ctx.new_page()
+        browser_login(page, live_server["url"], "therapist1")
+        page.goto(f"{live_server['url']}/plans/{ja_plan}/review")
+        reasons = page.inner_text("#decision-1 ul")
+        assert reasons.strip() and not CJK.findall(reasons), CJK.findall(reasons)[:20]
+    finally:
+        ctx.close()

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from ptplan.clinic.inputs import (  # noqa: F401  (the API's request bodies are the use cases' inputs)
+    ClinicSettingsPatch,
     Lang,
     Name,
     Note,
@@ -76,6 +77,11 @@ class UserOut(_Out):
     role: Role
     patient_id: int | None
     active: bool
+
+
+class ClinicSettingsOut(_Out):
+    keep_video_clips: bool = Field(description="clips are kept after analysis; when false each clip is deleted "
+                                               "once its analysis is done or has failed")
 
 
 class LoginOut(BaseModel):

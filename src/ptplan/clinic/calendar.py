@@ -70,9 +70,9 @@ def _feed(actor: Actor) -> str:
     actor.audit("read", "calendar_feed", current.row.id if current else None, patient_id)
     if current is None:
         return render({"lang": "ja", "program": {}, "follow_up": {}}, "ics", "ja", uid=f"ptplan-patient{patient_id}")
-    last = actor.db.scalars(select(ReviewDecision.created_at).where(ReviewDecision.plan_id == current.row.id)
-                            .order_by(ReviewDecision.created_at.desc()).limit(1)).first()
-    start = max(current.row.created_at.date(), last.date() if last else current.row.created_at.date())
+    last = actor.db.scalars(select(ReviewDecision).where(ReviewDecision.plan_id == current.row.id)
+                            .order_by(ReviewDecision.id.desc()).limit(1)).first()
+    start = max(current.row.created_at.date(), last.created_at.date() if last else current.row.created_at.date())
     review = read_models.next_review(current.row, last)
     return render(current.plan, "ics", current.plan.get("lang") or "ja", start_date=start, review_date=review,
                   uid=f"ptplan-plan{current.row.id}", sequence=len(current.row.edits or []))

@@ -50,6 +50,10 @@ class UserPatch(_In):
     active: bool | None = None
 
 
+class ClinicSettingsPatch(_In):
+    keep_video_clips: bool | None = Field(None, description="keep a clip after its analysis (default: delete it)")
+
+
 class PatientIn(_In):
     name: Name
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, or_, select, update
 
 from ptplan.errors import Problem, PtplanError
 from ptplan.store.models import Clinic, VideoAnalysis, utcnow
@@ -75,6 +75,15 @@ class VideoJobs:
         self._thread_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self.stop_flag = threading.Event()
+        self._stop_when_disposed()
+
+    def _stop_when_disposed(self) -> None:
+        """Stop the threads when the engine they use is disposed (the app shut down, or a test dropped
+        its database): a sweeper outliving its engine would only log failures every beat. The listener
+        holds the stop flag, not this object."""
+        engine = getattr(self.sessions, "kw", {}).get("bind")
+        if engine is not None:
+            event.listen(engine, "engine_disposed", lambda _engine, flag=self.stop_flag: flag.set())
 
     # -- queueing ------------------------------------------------------------------------------------
 
@@ -136,7 +145,7 @@ class VideoJobs:
                                       "analysis_failed", "動画を解析できませんでした（内部エラー。記録済み）")}
 
     def _beat(self, analysis_id: int, token: str, stop: threading.Event) -> None:
-        while not stop.wait(self.heartbeat_seconds):
+        while not stop.wait(self.heartbeat_seconds) and not self.stop_flag.is_set():
             try:
                 with self.sessions() as db:
                     db.execute(update(VideoAnalysis).where(VideoAnalysis.id == analysis_id,
@@ -236,6 +245,8 @@ class VideoJobs:
                 self.sweep(requeue_queued=first)
                 first = False
             except Exception:
+                if self.stop_flag.is_set():  # the engine went away mid-sweep: shutting down, not a fault
+                    return
                 log.exception("video job sweep failed")
             if self.stop_flag.wait(self.heartbeat_seconds):
                 return

@@ -37,12 +37,20 @@ def current_plan(actor: Actor, patient_id: int) -> plans.PlanView | None:
     return plans.view(actor, row) if row is not None else None
 
 
-def next_review(plan: Plan | None, last_review: dt.datetime | None) -> dt.date | None:
+def next_review(plan: Plan | None, last_review: ReviewDecision | None) -> dt.date | None:
+    """The date of the next review: after the latest review decision on the plan, the weeks that decision set
+    (``next_review_weeks``: a hold or regress may bring it forward); otherwise the plan's ``review_weeks``
+    from the day the plan was made."""
     if plan is None:
         return None
     weeks = (plan.plan_json.get("follow_up") or {}).get("review_weeks") or DEFAULT_REVIEW_WEEKS
-    start = max(plan.created_at.date(), last_review.date() if last_review else plan.created_at.date())
-    return start + dt.timedelta(weeks=int(weeks))
+    start = plan.created_at.date()
+    if last_review is not None:
+        start = max(start, last_review.created_at.date())
+        decided = (last_review.detail or {}).get("next_review_weeks") if isinstance(last_review.detail, dict) else None
+        if isinstance(decided, int | float) and not isinstance(decided, bool) and decided > 0:
+            weeks = decided
+    return start + dt.timedelta(days=round(7 * float(weeks)))
 
 
 def _score(row: MeasureResult) -> float | None:

@@ -2,8 +2,10 @@
 function the job layer runs.
 
 The upload is checked (size, and type by its first bytes, not the client's content type) and streamed
-to the data dir. The analysis runs as a durable background job (:mod:`ptplan.clinic.jobs`), which
-deletes the clip afterwards unless the clinic keeps clips. Reads follow the other patient records:
+to the data dir; then the video decoder must open it, read a frame rate and size and decode its first
+frame, or the file is deleted and the upload refused before anything is queued. The analysis runs as a
+durable background job (:mod:`ptplan.clinic.jobs`), which deletes the clip afterwards unless the clinic
+keeps clips. Reads follow the other patient records:
 staff of the clinic, or the patient themselves.
 """
 
@@ -43,6 +45,37 @@ def _unsupported() -> PtplanError:
 def _too_big(max_bytes: int) -> PtplanError:
     return PtplanError.single("file", f"file larger than {max_bytes} bytes", "too_large",
                               f"ファイルが大きすぎます（上限 {max_bytes} バイト）", status=413)
+
+
+def _not_decodable() -> PtplanError:
+    return PtplanError.single("file", "not a decodable video: expected an MP4/MOV, WebM/Matroska or AVI clip whose "
+                              "frame rate and size can be read and whose first frame decodes", "not_a_video",
+                              "再生できる動画ではありません。フレームレートと画像サイズが読み取れ、最初のフレームを"
+                              "読み込める MP4/MOV、WebM/Matroska、AVI の動画を指定してください", status=422)
+
+
+def _unavailable() -> PtplanError:
+    return PtplanError.single("file", f"{INSTALL_HINT}; clips cannot be checked or analysed", "video_unavailable",
+                              "このサーバーには動画解析が入っていないため、動画を確認・解析できません。"
+                              "ptplan[video] をインストールしてください", status=503)
+
+
+def check_decodable(path: Path) -> None:
+    """Refuse (and delete) a stored upload that the video decoder cannot open or whose first frame does
+    not decode; only the header and the first frame are read."""
+    try:
+        from ptplan.video.reader import probe
+
+        probe(path)
+    except ImportError:
+        path.unlink(missing_ok=True)
+        raise _unavailable() from None
+    except Exception:  # InputError from the reader, or the decoder failing on the file
+        path.unlink(missing_ok=True)
+        raise _not_decodable() from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def store_upload(src: BinaryIO, folder: Path, max_bytes: int) -> tuple[Path, int]:
@@ -110,6 +143,7 @@ def upload(actor: Actor, assessment_id: int, src: BinaryIO, filename: str | None
     actor.require("therapist")
     assessment = actor.record(Assessment, assessment_id, "assessment_id")
     path, size = store_upload(src, folder, max_bytes)
+    check_decodable(path)
     try:
         row = repo.add_record(actor.db, VideoAnalysis, actor.patient(assessment.patient_id), actor.user.id,
                               assessment_id=assessment.id, task=task, status="queued", filename=_name(filename),

@@ -3,7 +3,7 @@ never when a contraindication rule excludes what it asks of the body (``loads``;
 
 Advice texts may use ``{placeholders}``: ``weight_kg``, ``bmi``, any key of the entry's ``numbers``,
 and, when ``numbers`` holds ``loss_fraction`` and ``load_ratio``, the knee-load arithmetic
-``loss_kg`` (weight × fraction) and ``knee_load_kg`` (loss × ratio per step). Advice whose
+``loss_kg`` (weight × fraction, in whole kg) and ``knee_load_kg`` (that loss × ratio per step). Advice whose
 placeholders cannot be filled for this person is left out rather than shown half-made.
 
 :func:`place` ranks what was chosen (the entry's ``rank``, then KB order) and says where each item goes: the
@@ -83,8 +83,9 @@ def _numbers(a, facts: dict[str, Any]) -> dict[str, float]:
     values = {k: v for k, v in (("weight_kg", facts.get("weight_kg")), ("bmi", facts.get("bmi"))) if v is not None}
     values.update(a.numbers)
     if "loss_fraction" in a.numbers and "load_ratio" in a.numbers and "weight_kg" in values:
-        values["loss_kg"] = round(values["weight_kg"] * a.numbers["loss_fraction"], 1)
-        values["knee_load_kg"] = round(values["loss_kg"] * a.numbers["load_ratio"], 1)
+        # whole kilograms, and the load worked out from the rounded loss, so the sum the patient reads adds up
+        values["loss_kg"] = max(1, round(values["weight_kg"] * a.numbers["loss_fraction"]))
+        values["knee_load_kg"] = round(values["loss_kg"] * a.numbers["load_ratio"])
     return values
 
 

@@ -162,7 +162,7 @@ def finding_phrase(kb, hit, case=None) -> PlainText:
             en.append(VALUE_LABELS[path][1].format(v=_shown(v)))
     if not ja:
         return text(name.ja, name.en)
-    base_ja, base_en = _bare(name.ja)[0], _bare(name.en)[0]  # 「過体重（BMI 25以上）」 + the value: 「過体重（BMI 26.6）」
+    base_ja, base_en = _bare(name.ja)[0], _bare(name.en)[0]  # 「肥満（BMI 25以上）」 + the value: 「肥満（BMI 26.6）」
     return text(f"{base_ja}（{'、'.join(ja)}）", f"{base_en} ({', '.join(en)})")
 
 

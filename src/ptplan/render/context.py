@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from ptplan.errors import InputError
+from ptplan.render import changes as changes_view
 from ptplan.render import patient as plain
 from ptplan.render.labels import CATEGORY, CONFIDENCE, DAYS, URGENCY, dose_text, label, labels
 
@@ -160,9 +161,11 @@ def _kb(kb):
 
 
 def build(plan: dict, lang: str, therapist: str | None = None, review_date=None, patient: str | None = None,
-          clinic: str | None = None, date=None, kb=None, case: dict | None = None, **_ignored) -> dict:
+          clinic: str | None = None, date=None, kb=None, case: dict | None = None, changes: list[dict] | None = None,
+          **_ignored) -> dict:
     """Context for one document. ``date`` defaults to the case's assessment date (``assessed_on``), then
-    today; ``review_date`` to ``date`` + ``follow_up.review_weeks``. ``case`` gives the goals."""
+    today; ``review_date`` to ``date`` + ``follow_up.review_weeks``. ``case`` gives the goals; ``changes``
+    (:func:`ptplan.core.feedback.changes`, after a review) what has changed since the baseline."""
     _require(plan)
     kb = _kb(kb)
     made = _date(date, "date") or _date(_assessed_on(case), "case.assessed_on") or dt.date.today()
@@ -188,6 +191,9 @@ def build(plan: dict, lang: str, therapist: str | None = None, review_date=None,
         "referral": _referral(plan, lang, kb), "advice": advice["self_care"],
         "ask_doctor": advice["ask_doctor"], "more_information": advice["more_information"],
         "goals": _goals(case) if allowed else [],
+        # on paper the exercises are named by their number (the page has room for one line per change)
+        "changes": changes_view.view(changes or [], lang, {ex["id"]: str(ex["number"]) for ex in exs},
+                                     paper=True) if allowed else None,
         "doctor_advice": [a for a in advice["see_doctor"] if a.get("text") not in see_doctor],  # no repeats
         "components": sorted(plan["program"].get("components", []), key=lambda c: c.get("priority", 99))
         if allowed else [],

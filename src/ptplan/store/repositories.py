@@ -280,7 +280,7 @@ def _summary(kind: str, row) -> str:
 
 def visit_dates(db: Session, patient_ids: list[int]) -> dict[int, dict]:
     """Per patient: ``last_visit`` (latest session, assessment date or assessment entry), the latest
-    ``plan`` and the time of its ``last_review``, in four queries whatever the number of patients."""
+    ``plan`` and its ``last_review`` (the newest review decision on it), in four queries whatever the number of patients."""
     out = {pid: {"last_visit": None, "plan": None, "last_review": None} for pid in patient_ids}
     if not patient_ids:
         return out
@@ -297,9 +297,9 @@ def visit_dates(db: Session, patient_ids: list[int]) -> dict[int, dict]:
         out[plan.patient_id]["plan"] = plan
     plan_ids = [v["plan"].id for v in out.values() if v["plan"] is not None]
     if plan_ids:
-        reviews = db.execute(select(ReviewDecision.plan_id, func.max(ReviewDecision.created_at))
-                             .where(ReviewDecision.plan_id.in_(plan_ids)).group_by(ReviewDecision.plan_id))
-        by_plan = dict(reviews.all())
+        latest = select(func.max(ReviewDecision.id)).where(ReviewDecision.plan_id.in_(plan_ids)) \
+            .group_by(ReviewDecision.plan_id)
+        by_plan = {r.plan_id: r for r in db.scalars(select(ReviewDecision).where(ReviewDecision.id.in_(latest)))}
         for v in out.values():
             if v["plan"] is not None:
                 v["last_review"] = by_plan.get(v["plan"].id)

@@ -31,6 +31,21 @@ def open_video(path: str | Path):
     return cap, n, fps, w, h
 
 
+def probe(path: str | Path) -> tuple[float, int, int]:
+    """(fps, width, height) when the file opens as a video whose first frame decodes; InputError
+    otherwise. Cheap: only the container header and the first frame are read (the upload check)."""
+    cap, _n, fps, w, h = open_video(path)
+    try:
+        ok, frame = cap.read()
+    finally:
+        cap.release()
+    if not ok or frame is None or frame.size == 0:
+        name = Path(path).name
+        raise InputError.single("file", f"{name}: the first frame of the video cannot be decoded", code="not_a_video",
+                                message_ja=f"{name} の最初のフレームを読み込めません（壊れた動画か、動画ではありません）")
+    return fps, w, h
+
+
 def iter_frames(path: str | Path, prefetch: int = 8, start: int = 0,
                 end: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """Yield (index, RGB frame) for frames [start, end); a thread decodes and converts colour while

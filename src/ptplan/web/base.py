@@ -24,7 +24,8 @@ from ptplan.http.deps import client_ip, kb_of
 from ptplan.web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+SHARED = Path(__file__).resolve().parent.parent / "render" / "templates"  # partials the handout shares (_changes.html)
+ENV = Environment(loader=FileSystemLoader([TEMPLATES, SHARED]), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from ptplan.api.deps import CurrentActor, IdPath, PageDep
 from ptplan.api.schemas import Lang, PageOf, PlanIn, PlanOut, ReviewIn, ReviewOut, page_of
-from ptplan.clinic import plans
+from ptplan.clinic import feedback, plans
 from ptplan.core.plan_edits import EditOp
 from ptplan.errors import PtplanError
 
@@ -51,6 +51,8 @@ def plan_document(plan_id: IdPath, actor: CurrentActor,
 
     view, case = plans.document(actor, plan_id, format, lang)  # made again in ``lang`` when it can be
     opts = {"case": case} if format in WITH_CASE and case else {}
+    if format in ("html", "pdf"):  # the handout shows what has changed since the baseline, after a review
+        opts["changes"] = feedback.changes_for(actor.db, view.row.patient_id, view.plan, actor.knowledge())
     try:
         body = render(view.plan, format, view.plan.get("lang") or lang, **opts)
     except ImportError as exc:  # pdf, fhir and rehab-plan need the render extra

@@ -1,8 +1,8 @@
 """Cross-reference checks over a loaded knowledge base.
 
 Shape is checked by the schema; this module checks what only the whole base can tell: every id
-referenced exists, every condition names a real fact, progression chains do not loop, and every
-clinical threshold cites a reference.
+referenced exists, every condition names a real fact, progression chains do not loop, every
+clinical threshold cites a reference, and Japanese texts keep one spelling per term.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def check(kb) -> list[Problem]:
             walked = list(_walk(entry))  # one walk per entry serves both checks (load time)
             problems += _check_refs(kb, walked, where)
             problems += _check_conditions(kb, walked, where)
+            problems += _check_spelling(kb.meta.ja_spelling, walked, where)
     problems += _check_exercises(kb)
     problems += _check_screening(kb)
     problems += _check_tests(kb)
@@ -124,6 +125,13 @@ def _check_conditions(kb, walked: list[tuple[str, Any]], where: str) -> list[Pro
                 if why:
                     out.append(Problem(f"{where}.{path}", f"{leaf.path}: {why}", "unknown_fact"))
     return out
+
+
+def _check_spelling(spelling: dict[str, str], walked: list[tuple[str, Any]], where: str) -> list[Problem]:
+    """Japanese texts use one spelling per term (meta.yaml ja_spelling)."""
+    return [Problem(f"{where}.{path}", f"write '{good}' instead of '{bad}' (meta.yaml ja_spelling)", "spelling")
+            for path, value in walked if path.endswith("ja") and isinstance(value, str)
+            for bad, good in spelling.items() if bad in value]
 
 
 def _ids_exist(ids: Iterable[str], pool, where: str, what: str) -> list[Problem]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ptplan.clinic import plans, read_models
+from ptplan.clinic import feedback, plans, read_models
 from ptplan.clinic.access import STAFF
 from ptplan.core import plan_edits
 from ptplan.errors import InputError
@@ -198,8 +198,9 @@ def handout(plan_id: IdPath, request: Request, db: SessionDep):
     from ptplan.render import render
 
     patient = p.actor.patient(view.row.patient_id)
+    changes = feedback.changes_for(p.actor.db, patient.id, view.plan, p.actor.knowledge())
     return HTMLResponse(render(view.plan, "html", view.plan.get("lang") or p.lang, case=case, patient=patient.name,
-                               therapist=_therapist(p, view.row)))
+                               therapist=_therapist(p, view.row), changes=changes))
 
 
 def _therapist(p, row) -> str:
