@@ -118,6 +118,10 @@ def _until(page, script: str, timeout: float = 8.0) -> None:
         time.sleep(0.1)
 
 
+def _queue(page) -> list:
+    return page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}') || '[]')")
+
+
 def _visit_online(context, live_server):
     """Log in and open /me once; returns the page when the service worker controls it and keeps /me."""
     page = context.new_page()
@@ -156,12 +160,12 @@ def test_a_log_made_offline_is_sent_once_when_back_online(context, live_server):
     page.fill("#pain_before", "12")  # checked before it is kept: the patient fixes it now, not later
     page.click("#save-session")
     assert page.locator("#pain_before-err").inner_text() == "0〜10 の数値で入力してください"
-    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") is None
+    assert _queue(page) == []
     page.fill("#pain_before", "3")
     page.fill("#note", "オフラインで記録")
     page.click("#save-session")
     assert "端末に保存しました" in page.locator("#offline-status").inner_text()
-    queued = page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}'))")
+    queued = _queue(page)
     assert len(queued) == 1
     key = queued[0]["key"]
     assert _sessions(live_server) == before  # nothing reached the server
@@ -180,6 +184,27 @@ def test_a_log_made_offline_is_sent_once_when_back_online(context, live_server):
 
 
 @pytest.mark.browser
+def test_a_log_posted_online_that_never_arrives_is_sent_on_the_next_visit(context, live_server):
+    page = _visit_online(context, live_server)
+    before = _sessions(live_server)
+    page.fill("#pain_before", "5")
+    page.click("#save-session")  # the ordinary post: stored once, nothing left waiting
+    page.wait_for_url(re.compile(r"/me/progress\?saved=1$"))
+    assert _queue(page) == [] and _sessions(live_server) == before + 1
+    page.goto(live_server["url"] + "/me")
+    key = page.input_value('input[name="client_key"]')
+    page.route("**/me/sessions", lambda route: route.abort("internetdisconnected"))  # "online", but nothing arrives
+    page.fill("#pain_before", "4")
+    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"), page.expect_navigation():
+        page.click("#save-session")
+    assert _sessions(live_server) == before + 1
+    page.unroute("**/me/sessions")
+    page.goto(live_server["url"] + "/me")
+    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')")
+    assert _queue(page) == [] and _sessions(live_server, key) == 1 and _sessions(live_server) == before + 2
+
+
+@pytest.mark.browser
 def test_logout_sends_a_waiting_log_before_it_clears_the_phone(context, live_server):
     page = _visit_online(context, live_server)
     key = "logout-flush-0001"
@@ -189,7 +214,7 @@ def test_logout_sends_a_waiting_log_before_it_clears_the_phone(context, live_ser
     page.click("form[action='/logout'] button")
     page.wait_for_url(re.compile(r"/login$"))
     assert _sessions(live_server, key) == 1
-    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") is None
+    assert _queue(page) == []
 
 
 @pytest.mark.browser
