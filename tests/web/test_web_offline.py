@@ -110,7 +110,7 @@ def _sessions(live_server, key: str | None = None) -> int:
         return db.scalar(q)
 
 
-def _until(page, script: str, timeout: float = 8.0) -> None:
+def _until(page, script: str, timeout: float = 20.0) -> None:
     """Wait until an async script is true (``wait_for_function`` does not wait for a promise)."""
     deadline = time.monotonic() + timeout
     while not page.evaluate(script):
@@ -127,7 +127,7 @@ def _visit_online(context, live_server):
     page = context.new_page()
     browser_login(page, live_server["url"], "patient1")
     assert page.url.endswith("/me")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)  # a loaded CI machine
     _until(page, "caches.open('ptplan-patient-v1').then(c => c.match('/me')).then(r => !!r)")
     return page
 
@@ -170,13 +170,13 @@ def test_a_log_made_offline_is_sent_once_when_back_online(context, live_server):
     key = queued[0]["key"]
     assert _sessions(live_server) == before  # nothing reached the server
     context.set_offline(False)
-    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0")
-    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0", timeout=20000)
+    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')", timeout=20000)
     assert _sessions(live_server, key) == 1
     # The answer was lost after the server stored it, so the phone sends the same log again: still one session.
     page.evaluate(f"localStorage.setItem('{QUEUE}', {json.dumps(json.dumps(queued))})")
     page.reload()
-    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0", timeout=20000)
     assert _sessions(live_server, key) == 1 and _sessions(live_server) == before + 1
     with live_server["app"].state.sessions() as db:
         row = db.scalars(select(SessionLog).where(SessionLog.client_key == key)).one()
@@ -200,7 +200,7 @@ def test_a_log_posted_online_that_never_arrives_is_sent_on_the_next_visit(contex
     assert _sessions(live_server) == before + 1
     page.unroute("**/me/sessions")
     page.goto(live_server["url"] + "/me")
-    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')")
+    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')", timeout=20000)
     assert _queue(page) == [] and _sessions(live_server, key) == 1 and _sessions(live_server) == before + 2
 
 
