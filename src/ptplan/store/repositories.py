@@ -136,12 +136,20 @@ def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = N
     """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed).
     ``dialect`` (the session's database) lets PostgreSQL page short queries along their own index;
     ``window`` (offset + limit of the page the caller will take, if known) bounds each kana form's part."""
+    _searchable(q)
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
     if q and q.strip() and name_search.uses_pg_pieces(dialect, q.strip()):
         return name_search.pg_piece_query(q.strip(), clinic_id, window)
     if q and q.strip():
         return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
+
+
+def _searchable(q: str | None) -> None:
+    """A search with a control character (a NUL breaks SQLite's full-text MATCH and PostgreSQL text) is a 422."""
+    if q and any(not c.isprintable() and not c.isspace() for c in q):
+        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
+                                "検索語に制御文字（NUL など）が含まれています", status=422)
 
 
 def get_patient(db: Session, clinic_id: int, patient_id: int, lock: bool = False) -> Patient:
@@ -163,9 +171,7 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
     """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
     a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
-    if q and any(not c.isprintable() and not c.isspace() for c in q):
-        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
-                                "検索語に制御文字（NUL など）が含まれています", status=422)
+    _searchable(q)
     size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
     if not (q and q.strip()):
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
