@@ -156,6 +156,7 @@ def test_the_services_run_with_a_role_that_cannot_truncate_or_untrigger_the_audi
             assert expected in out, out
         assert out.count("permission denied") >= 3 and out.count("must be owner") >= 3, out
         assert "REFUSED" in out and "UPGRADED" not in out, out
+        assert "run `ptplan db upgrade` with the owner's PTPLAN_DATABASE_URL" in out and "Traceback" not in out, out
         assert (tmp_path / "app-role.dump").stat().st_size > 0  # the nightly pg_dump works with this role too
         app_url = out.strip().splitlines()[-1].removeprefix("APP_URL=")
         assert make_url(app_url).username == f"{name}_app"
