@@ -52,6 +52,7 @@ USE_CASES = [
             lambda a, i: assessments.assess_and_plan(a, i["patient"], Case.model_validate(CASE), "ja")),
     UseCase("get_assessment", ALL, lambda a, i: assessments.get_assessment(a, i["assessment"])),
     UseCase("latest_case", ALL, lambda a, i: assessments.latest_case(a, i["patient"])),
+    UseCase("form_patient", THERAPIST, lambda a, i: assessments.form_patient(a, i["patient"])),
     UseCase("list_measures", ALL, lambda a, i: measures.list_measures(a, i["patient"], 10, 0)),
     UseCase("record_measure", CARE, lambda a, i: measures.record_measure(a, i["patient"], "nrs", [4], _day())),
     UseCase("list_sessions", ALL, lambda a, i: sessions.list_sessions(a, i["patient"], 10, 0)),

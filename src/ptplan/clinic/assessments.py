@@ -12,7 +12,7 @@ from ptplan.core.case import Case
 from ptplan.core.case_io import check_case
 from ptplan.errors import InputError
 from ptplan.store import repositories as repo
-from ptplan.store.models import Assessment, MeasureResult, Plan
+from ptplan.store.models import Assessment, MeasureResult, Patient, Plan
 
 
 def checked(actor: Actor, case: Case, prefix: str = "case.") -> Case:
@@ -67,6 +67,15 @@ def get_assessment(actor: Actor, assessment_id: int) -> Assessment:
     row = actor.record(Assessment, assessment_id, "assessment_id")
     actor.audit("read", "assessment", row.id, row.patient_id)
     return row
+
+
+@use_case
+def form_patient(actor: Actor, patient_id: int) -> Patient:
+    """The patient an assessment form is opened for (the form shows their name), audited as a read."""
+    actor.require("therapist")
+    patient = actor.patient(patient_id)
+    actor.audit("read", "patient", patient.id, patient.id, detail="assessment form")
+    return patient
 
 
 @use_case

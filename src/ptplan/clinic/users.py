@@ -13,6 +13,7 @@ from ptplan.store.models import Clinic, User
 def list_users(actor: Actor, limit: int, offset: int) -> tuple[list[User], int]:
     actor.require("admin")
     rows, total = repo.list_users(actor.db, actor.clinic_id, limit, offset)
+    actor.audit("list", "user", detail=f"{len(rows)} of {total}")  # patient logins: names linked to records
     return list(rows), total
 
 
@@ -33,7 +34,9 @@ def create_user(actor: Actor, username: str, password: str, role: str, display_n
 @use_case
 def get_user(actor: Actor, user_id: int) -> User:
     actor.require("admin")
-    return repo.get_user(actor.db, actor.clinic_id, user_id)
+    user = repo.get_user(actor.db, actor.clinic_id, user_id)
+    actor.audit("read", "user", user.id, user.patient_id)
+    return user
 
 
 @use_case

@@ -2,7 +2,8 @@
 the 413 of the body limit get them too).
 
 - ``Content-Security-Policy``: scripts and styles only from this origin (no inline script anywhere; the
-  pages load ``/static/*.js``), no plug-ins, no framing (``frame-ancestors 'none'``), forms post only here.
+  pages load ``/static/*.js``; the patient pages' service worker and manifest too), no plug-ins, no framing
+  (``frame-ancestors 'none'``), forms post only here.
 - ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (older browsers), ``Referrer-Policy:
   same-origin`` (ids in URLs never leave the site; not ``no-referrer``, which makes browsers send
   ``Origin: null`` on same-site form posts and so defeats the Origin check), ``Cross-Origin-Opener-Policy: same-origin``.
@@ -14,7 +15,8 @@ the 413 of the body limit get them too).
 from __future__ import annotations
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+       "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
 # The printable handout is one self-contained HTML file with its stylesheet inline (it is also saved to disk
 # and opened from there); it still runs no script.
 HANDOUT_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")

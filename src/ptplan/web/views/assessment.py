@@ -28,7 +28,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
 @router.get("/patients/{patient_id}/assess")
 def assessment_form(patient_id: IdPath, request: Request, db: SessionDep):
     p = page(request, db, login=True, roles=("therapist",))
-    patient = p.actor.patient(patient_id)
+    patient = assessments.form_patient(p.actor, patient_id)
     follow_up = request.query_params.get("follow_up") == "1"
     last = assessments.latest_case(p.actor, patient.id) if follow_up else None
     values: dict = forms.to_form(last) if last else {}

@@ -13,6 +13,7 @@ from ptplan.web.base import checked_form, page
 
 router = APIRouter()
 HOME = {"therapist": "/worklist", "admin": "/admin", "patient": "/me"}
+CLEAR_SITE_DATA = '"cache", "storage"'  # the HTTP cache and the Cache API, service workers, local storage
 
 
 def _safe_next(target: str | None, role: str) -> str:
@@ -75,4 +76,7 @@ async def logout(request: Request, db: SessionDep):
     auth.logout(db, request.cookies.get(security.SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     security.clear_login_cookies(response)
+    # A shared phone keeps nothing of this patient: the offline copy of their pages and any queued log go too
+    # (static/offline.js sends waiting logs before it lets the logout through).
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

@@ -5,6 +5,7 @@ Everything shown comes from the effective plan (the therapist's edits applied)."
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -24,13 +25,19 @@ FORM_NAMES = {"date": "performed_on", "notes": "note", "exercises": "done"}  # p
 
 
 def _home(p, values: dict, errors: dict, status: int = 200, saved: bool = False, feed_url: str | None = None):
+    from ptplan.clinic import worklist
+
     patient, current = read_models.my_plan(p.actor)
     kb = p.actor.knowledge()
+    questions, texts = symptoms.questions(kb), worklist.texts()
+    # What a "yes" alone means, for a log kept offline (the page tells the patient at once, before it is sent).
+    sign_actions = {q.id: symptoms.report({q.id: "yes"}, kb, texts)["action"] for q in questions}
     found = feedback.changes_for(p.actor.db, patient.id, current.plan, kb) if current else []
     return p.render("me.html", status=status, patient=patient, plan=current.plan if current else None,
                     changes=changes_view.view(found, p.lang),
                     row=current.row if current else None, values=values, errors=errors, saved=saved, rpe_scale=RPE,
-                    symptom_questions=symptoms.questions(kb), feed_url=feed_url,
+                    symptom_questions=questions, sign_actions=sign_actions, feed_url=feed_url,
+                    client_key=values.get("client_key") or secrets.token_urlsafe(16),
                     has_feed=feed_url is not None or calendar.has_feed(p.actor),
                     figure=lambda exercise_id: illustration(kb, exercise_id))
 
@@ -56,7 +63,8 @@ def today(request: Request, db: SessionDep):
 async def log_session(request: Request, db: SessionDep):
     p = page(request, db, login=True, roles=("patient",))
     form = await checked_form(request, p)
-    values = {k: str(form.get(k) or "").strip() for k in ("performed_on", "pain_before", "pain_after", "rpe", "note")}
+    values = {k: str(form.get(k) or "").strip()
+              for k in ("performed_on", "pain_before", "pain_after", "rpe", "note", "client_key")}
     values["done"] = form.getlist("done")
     answers = {k.split(".", 1)[1]: v for k, v in form.items() if k.startswith("symptoms.") and v in ("yes", "no")}
     values["symptoms"] = answers
@@ -68,7 +76,7 @@ async def log_session(request: Request, db: SessionDep):
         body = inputs.parse(inputs.SessionIn, {
             "date": values["performed_on"] or dt.date.today().isoformat(), "notes": values["note"] or None,
             "exercises": [{"id": e} for e in values["done"] if e in in_plan], "plan_id": current.row.id if current else None,
-            "symptoms": answers or None, **numbers})
+            "symptoms": answers or None, "client_key": values["client_key"] or None, **numbers})
         if not errors:
             row = sessions.log_session(p.actor, p.actor.user.patient_id, {**body.model_dump(mode="json", exclude={"date"}),
                                                                            "date": body.date})
@@ -77,6 +85,7 @@ async def log_session(request: Request, db: SessionDep):
             errors.setdefault(FORM_NAMES.get(pr.path.split(".")[0], ""), []).append(p._("error.bad_value"))
     if errors:
         return _home(p, values, errors, status=422)
+    # A log sent again (the offline queue, a double click) was stored once; the answer is the same as the first time.
     if row.symptoms and row.symptoms.get("action"):  # a "yes": tell the patient at once what to do
         return p.render("symptom_result.html", report=row.symptoms)
     return RedirectResponse("/me/progress?saved=1", status_code=303)

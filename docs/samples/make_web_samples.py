@@ -1,8 +1,11 @@
-"""Make docs/samples/web_worklist_ja.png: the demo data (``seed.load_demo``) served on a free loopback
-port, the demo patient reports a symptom with today's log on her page, then the demo therapist's
-worklist is captured with Debian chromium (PTPLAN_CHROMIUM, default /usr/bin/chromium).
+"""Make the web screenshots of docs/samples with Debian chromium (PTPLAN_CHROMIUM, default /usr/bin/chromium),
+from the demo data (``seed.load_demo``) served on a free loopback port:
 
-    .venv/bin/python docs/samples/make_worklist_sample.py
+- web_worklist_ja.png: the demo patient reports a symptom with today's log on her page, then the demo
+  therapist's worklist;
+- web_plan_ja.png: the therapist's plan page of the demo patient whose plan was made from examples/04.
+
+    .venv/bin/python docs/samples/make_web_samples.py
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 
 from ptplan.clinic import seed
 from ptplan.server import create_app
 from ptplan.settings import Settings
+from ptplan.store.models import Plan
 
-OUT = Path(__file__).resolve().parent / "web_worklist_ja.png"
+HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
@@ -29,6 +34,7 @@ def main() -> None:
     with app.state.sessions() as db:
         seed.load_demo(db)
         db.commit()
+        plan_04 = next(p.id for p in db.scalars(select(Plan)) if p.plan_json.get("case_id") == "ex04")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -55,10 +61,13 @@ def main() -> None:
                 page.click("nav ~ div form button")  # log out
                 page.wait_for_load_state()
         page.goto(f"{base}/worklist")
-        page.screenshot(path=str(OUT), full_page=True)
+        page.screenshot(path=str(HERE / "web_worklist_ja.png"), full_page=True)
+        page.goto(f"{base}/plans/{plan_04}")
+        page.screenshot(path=str(HERE / "web_plan_ja.png"), full_page=True,  # the head of a long page
+                        clip={"x": 0, "y": 0, "width": 1200, "height": 2400})
         browser.close()
     server.should_exit = True
-    print(f"wrote {OUT}")
+    print(f"wrote {HERE}/web_worklist_ja.png and web_plan_ja.png")
 
 
 if __name__ == "__main__":
