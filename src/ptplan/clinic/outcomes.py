@@ -199,7 +199,8 @@ def report(actor: Actor, today: dt.date | None = None, detail: str = "page") -> 
     rows = summarize(records(actor, today), kb)
     for row in rows:
         row["label"] = group_label(row["by"], row["id"], kb)
-    actor.audit("read" if detail == "page" else "export", "outcomes", detail=f"{detail}: {len(rows)} groups")
+    action = "export" if detail in ("csv", "ndjson") else "read"  # the page and the JSON are reads
+    actor.audit(action, "outcomes", detail=f"{detail}: {len(rows)} groups")
     cfg = data()
     return {"as_of": today.isoformat(), "min_group": cfg.min_group, "windows": [w.weeks for w in cfg.windows],
             "measures": measure_info(kb), "groups": rows}

@@ -17,8 +17,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def router() -> APIRouter:
     """All page routes, one module per area."""
-    from ptplan.web.views import (admin, assessment, auth, offline, outcomes, patient_home, patients, plans,
-                                  self_check, worklist)
+    from ptplan.web.views import admin, assessment, auth, offline, outcomes, patient_home, patients, plans, self_check, worklist
 
     r = APIRouter(include_in_schema=False)
     for module in (auth, patients, assessment, plans, patient_home, offline, self_check, admin, worklist, outcomes):

@@ -19,6 +19,13 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_MAX else text[:LABEL_MAX - 1] + "…"
 
 
+def _label(p, g: dict) -> str:
+    """The group's name beside its bar, led by what it is split by (a pattern and a hypothesis can sound alike)."""
+    name = g["label"][p.lang]
+    tag = {"pattern": "outcomes.tag_pattern", "hypothesis": "outcomes.tag_hypothesis"}.get(g["by"])
+    return _short(f"{p._(tag)}: {name}") if tag else name
+
+
 def _note(p, cell: dict) -> str:
     if cell["suppressed"]:
         return p._("outcomes.suppressed_short")
@@ -35,7 +42,7 @@ def _charts(p, report: dict) -> list[dict]:
             cells = [(g, g["mcid"][m["id"]][str(weeks)]) for g in report["groups"]]
             title = p._("outcomes.chart_title", measure=m["name"][p.lang],
                         weeks=weeks)
-            items = [charts.Bar(_short(g["label"][p.lang]), c["share"], _note(p, c), c["suppressed"]) for g, c in cells]
+            items = [charts.Bar(_label(p, g), c["share"], _note(p, c), c["suppressed"]) for g, c in cells]
             figures.append({"weeks": weeks, "svg": charts.bars(title, items, p._("chart.empty"))})
         out.append({"measure": m, "figures": figures})
     return out
