@@ -30,7 +30,7 @@ def fill_case(page, case: dict) -> int:
             continue  # e.g. a test the knowledge base on this branch does not have yet
         if f.kind in ("select", "yesno"):
             page.select_option(f'[name="{name}"]', str(value))
-        elif f.kind == "radio3":
+        elif f.kind in ("radio3", "scale"):
             page.check(f'[name="{name}"][value="{value}"]')
         elif f.kind == "checks":
             for v in value:

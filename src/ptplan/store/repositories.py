@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ptplan.core import kana
 from ptplan.errors import ConflictError, InputError, NotFoundError
 from ptplan.store import auth, name_search
 from ptplan.store.models import (
@@ -133,20 +132,24 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 # --- patients ----------------------------------------------------------------------------------
 
-def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = None):
+def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = None, window: int | None = None):
     """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed).
-    ``dialect`` (the session's database) lets PostgreSQL page short queries along their own index."""
+    ``dialect`` (the session's database) lets PostgreSQL page short queries along their own index;
+    ``window`` (offset + limit of the page the caller will take, if known) bounds each kana form's part."""
+    _searchable(q)
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
-    if q and q.strip() and len(kana.search_forms(q.strip())) == 1 and name_search.uses_pg_pieces(dialect, q.strip()):
-        return name_search.pg_piece_query(q.strip(), clinic_id)
+    if q and q.strip() and name_search.uses_pg_pieces(dialect, q.strip()):
+        return name_search.pg_piece_query(q.strip(), clinic_id, window)
     if q and q.strip():
-        return stmt.where(_any_form(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
+        return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
 
 
-def _any_form(q: str, clinic_id: int):
-    # ｻﾄｳ, さとう and サトウ all find the reading サトウ (stored in katakana); the name as typed is searched too.
-    return or_(*(name_search.name_matches(form, clinic_id) for form in kana.search_forms(q)))
+def _searchable(q: str | None) -> None:
+    """A search with a control character (a NUL breaks SQLite's full-text MATCH and PostgreSQL text) is a 422."""
+    if q and any(not c.isprintable() and not c.isspace() for c in q):
+        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
+                                "検索語に制御文字（NUL など）が含まれています", status=422)
 
 
 def get_patient(db: Session, clinic_id: int, patient_id: int, lock: bool = False) -> Patient:
@@ -168,18 +171,15 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
     """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
     a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
-    if q and any(not c.isprintable() and not c.isspace() for c in q):
-        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
-                                "検索語に制御文字（NUL など）が含まれています", status=422)
+    _searchable(q)
     size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
     if not (q and q.strip()):
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
-    if len(kana.search_forms(q.strip())) > 1:  # several forms: count the rows (no one index holds the union)
-        return page(db, patients_query(clinic_id, q), limit, offset)
     plan = name_search.search_plan(db, clinic_id, q.strip(), size)
     dialect = db.get_bind().dialect.name
     if name_search.uses_pg_pieces(dialect, q.strip()):
-        return db.scalars(patients_query(clinic_id, q, dialect).limit(limit).offset(offset)).all(), plan.total
+        stmt = patients_query(clinic_id, q, dialect, window=offset + limit)
+        return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
     if plan.total is None:
         return page(db, patients_query(clinic_id, q), limit, offset)
     order = Patient.name if plan.in_name_order else name_search.search_order()

@@ -32,6 +32,8 @@ OPTIONS = {
 SYMPTOMS = ("worse_sitting", "worse_standing", "worse_walking", "worse_bending", "worse_extension", "worse_stairs",
             "eases_with_movement", "morning_stiffness_back", "morning_stiffness_knee", "night_pain", "numbness",
             "numbness_below_knee", "knee_swelling", "knee_giving_way")
+#: minus and plus signs as Japanese input methods type them (U+2212, full-width, the katakana long-vowel mark)
+SIGNS = str.maketrans({"−": "-", "－": "-", "ー": "-", "‐": "-", "＋": "+", "．": "."})
 INTEGER_FIELDS = {"demographics.age", "history.previous_episodes", "activity.exercise_days_per_week"}
 
 
@@ -45,7 +47,9 @@ class Field:
     lo: float | None = None
     hi: float | None = None
     label_is_text: bool = False
-    help: str = ""
+    help: str = ""  # a msgid shown under the label (e.g. the sign convention of a field)
+    choices: tuple = ()  # kind "scale": (code as posted, anchor Text or None) per answer
+    negate: bool = False  # the form shows the opposite sign of the case value (JOA notation of extension deficits)
 
 
 @dataclass
@@ -95,18 +99,24 @@ def red_flag_groups(kb, self_check_only: bool = False) -> list:
     return [(f"region.{region}", None, fields) for region, fields in groups.items()]
 
 
-def questionnaire_groups(kb) -> list:
+def questionnaire_fields(entry) -> list[Field]:
+    """One input per item: a row of answer buttons where the measure lists its answer codes, else a number."""
     out = []
-    measures = kb.kind("measures")
-    for name in QUESTIONNAIRES:
-        entry = measures.get(name)
-        if entry is not None:
-            items = list(entry.items)
-            lo, hi = entry.item_min, entry.item_max
-            fields = [Field(f"questionnaires.{name}.{i}", "number", item, lo=lo, hi=hi, label_is_text=True)
-                      for i, item in enumerate(items)]
-            out.append((entry.name, None, fields))
+    for i, item in enumerate(entry.items):
+        lo, hi = entry.item_ranges.get(i + 1, (entry.item_min, entry.item_max))
+        options = entry.options_for(i + 1)
+        if options:
+            choices = tuple((f"{o.value:g}", o.label) for o in options)
+            out.append(Field(f"questionnaires.{entry.id}.{i}", "scale", item, tuple(c for c, _ in choices), lo=lo,
+                             hi=hi, label_is_text=True, choices=choices))
+        else:
+            out.append(Field(f"questionnaires.{entry.id}.{i}", "number", item, lo=lo, hi=hi, label_is_text=True))
     return out
+
+
+def questionnaire_groups(kb, names=QUESTIONNAIRES) -> list:
+    measures = kb.kind("measures")
+    return [(measures[name].name, None, questionnaire_fields(measures[name])) for name in names if name in measures]
 
 
 def test_fields(test) -> list[Field]:
@@ -115,10 +125,14 @@ def test_fields(test) -> list[Field]:
         return [Field(f"{base}.positive", "yesno", "f.result", YES_NO)]
     if rec.kind == "checklist":
         return [Field(f"{base}.observations", "checks", "f.observations", tuple(rec.choices))]
+    lo, hi = rec.min, rec.max
+    if rec.negate:  # entered as written in the JOA notation: a 10° lack of extension is −10°
+        lo, hi = (None if hi is None else -hi), (None if lo is None else -lo)
+    extra = {"negate": rec.negate, "help": "f.help.negated_angle" if rec.negate else ""}
     if rec.sided:
-        return [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=rec.min, hi=rec.max)
+        return [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=lo, hi=hi, **extra)
                 for side in ("left", "right")]
-    return [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=rec.min, hi=rec.max)]
+    return [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=lo, hi=hi, **extra)]
 
 
 def sections(kb=None) -> list[Section]:
@@ -150,7 +164,7 @@ def all_fields(secs: list[Section]) -> dict[str, Field]:
 # --- reading the posted form -----------------------------------------------------------------
 
 def _number(raw: str, name: str, problems: list[Problem]) -> float | int | None:
-    raw = raw.strip().replace(",", ".").replace("，", ".")
+    raw = raw.strip().replace(",", ".").replace("，", ".").translate(SIGNS)
     if not raw:
         return None
     try:
@@ -184,6 +198,10 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
             continue
         if f.kind == "number":
             value = _number(raw, name, problems)
+            if f.negate and value is not None:
+                value = -value if value else value  # −0 is 0
+        elif f.kind == "scale":
+            value = float(raw) if raw in f.options else raw  # anything else is refused by the case check
         elif f.kind == "yesno":
             value = {"yes": True, "no": False}.get(raw)
         elif f.kind == "textarea":
@@ -214,6 +232,12 @@ def _to_case(data: dict, sizes: dict[str, int]) -> dict:
 
 def field_path(problem_path: str, case: dict) -> str:
     """The form field a problem path from ``validate_case`` belongs to."""
+    m = re.match(r"questionnaires\.(\w+)\.item\[(\d+)\]$", problem_path)  # 1-based item numbers of the scorers
+    if m:
+        return f"questionnaires.{m.group(1)}.{int(m.group(2)) - 1}"
+    m = re.match(r"questionnaires\.(\w+)\.items$", problem_path)  # too many unanswered: the first item
+    if m:
+        return f"questionnaires.{m.group(1)}.0"
     path = re.sub(r"\[(\d+)\]", r".\1", problem_path)
     m = re.match(r"pain\.(\d+)(\..*)?$", path)
     if m and int(m.group(1)) < len(case.get("pain", [])):
@@ -229,13 +253,18 @@ def validate(form, fields: dict[str, Field]) -> tuple[dict, dict[str, list[Probl
         validate_case(case)  # fields that were not numbers are left out, so the rest is still checked
     except InputError as err:
         problems += list(err.problems)
-    by_field: dict[str, list[Problem]] = {}
+    return case, by_field(problems, case, fields)
+
+
+def by_field(problems, case: dict, fields: dict[str, Field]) -> dict[str, list[Problem]]:
+    """Problems by the form field they belong to (a ``case.`` prefix is dropped); the rest under ""."""
+    out: dict[str, list[Problem]] = {}
     for pr in problems:
-        name = field_path(pr.path, case)
+        name = field_path(pr.path.removeprefix("case."), case)
         if name not in fields:
             name = _closest(name, fields)
-        by_field.setdefault(name, []).append(pr)
-    return case, by_field
+        out.setdefault(name, []).append(pr)
+    return out
 
 
 def _closest(name: str, fields: dict[str, Field]) -> str:
@@ -243,9 +272,10 @@ def _closest(name: str, fields: dict[str, Field]) -> str:
     return next((f for f in fields if f.startswith(name + ".")), "")
 
 
-def to_form(case: dict) -> dict[str, object]:
+def to_form(case: dict, fields: dict[str, Field] | None = None) -> dict[str, object]:
     """Form values (field name -> str or list) from a stored case: used for follow-up assessments."""
     values: dict[str, object] = {}
+    fields = all_fields(sections()) if fields is None else fields
 
     def walk(prefix: str, node) -> None:
         if isinstance(node, dict):
@@ -266,4 +296,7 @@ def to_form(case: dict) -> dict[str, object]:
     walk("", rest)
     for p in case.get("pain", []):
         walk(f"pain.{p['site']}", {k: v for k, v in p.items() if k != "site"})
+    for name, f in fields.items():
+        if f.negate and isinstance(values.get(name), str):
+            values[name] = f"{-float(values[name]) + 0:g}"  # + 0 turns −0 into 0
     return values

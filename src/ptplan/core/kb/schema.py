@@ -506,10 +506,20 @@ class LocalVersion(BaseModel):
     note: Text | None = None
 
 
+class AnswerOption(BaseModel):
+    """One answer code of a questionnaire item with a short anchor label (never the instrument's wording)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: float
+    label: Text | None = Field(None, description="a short anchor, e.g. なし / none; omitted for a bare number")
+
+
 class MeasureDef(_Entry):
     """An outcome measure: metadata only; the algorithm is in ``ptplan.core.measures.<id>``.
 
-    ``items`` holds short topic labels (never the item wording) in input order.
+    ``items`` holds short topic labels (never the item wording) in input order. ``answers`` lists the answer
+    codes a form offers for every item (``item_answers`` overrides them per 1-based item number); a measure
+    without them is entered as a number in its item range.
     """
 
     name: Text
@@ -523,6 +533,8 @@ class MeasureDef(_Entry):
     item_min: float = 0
     item_max: float = 1
     item_ranges: dict[int, tuple[float, float]] = Field(default_factory=dict, description="per-item overrides")
+    answers: list[AnswerOption] = Field(default_factory=list, description="answer codes offered for each item")
+    item_answers: dict[int, list[AnswerOption]] = Field(default_factory=dict, description="per-item overrides")
     fractions: bool = Field(False, description="answers may be decimals (otherwise whole numbers)")
     input_coding: Text | None = None
     total_allowed: bool = Field(False, description="a single number may be given as the total score")
@@ -543,6 +555,24 @@ class MeasureDef(_Entry):
     refs: list[Id] = Field(min_length=1)
     status: Status = Field("verified", description="whether the scoring algorithm is confirmed")
     notes: list[Text] = Field(default_factory=list)
+
+    def options_for(self, item: int) -> list[AnswerOption]:
+        """The answer codes of 1-based ``item`` (empty: the item is entered as a number)."""
+        return self.item_answers.get(item, self.answers)
+
+    @model_validator(mode="after")
+    def _answers_in_range(self) -> MeasureDef:
+        for i in sorted(self.item_answers):
+            if not 1 <= i <= len(self.items):
+                raise ValueError(f"item_answers: item {i} is not one of the {len(self.items)} items")
+        for i in range(1, len(self.items) + 1):
+            lo, hi = self.item_ranges.get(i, (self.item_min, self.item_max))
+            values = [o.value for o in self.options_for(i)]
+            if values and (any(not lo <= v <= hi for v in values) or len(set(values)) != len(values)):
+                raise ValueError(f"item {i}: answer codes {values} must be distinct and within {lo:g}-{hi:g}")
+            if values and set(values) != {float(v) for v in range(int(lo), int(hi) + 1)} and not self.fractions:
+                raise ValueError(f"item {i}: answer codes {values} must cover every code {lo:g}-{hi:g}")
+        return self
 
 
 #: values the progression engine computes for the program and for each exercise (see core/progression.py)

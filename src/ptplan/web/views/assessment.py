@@ -21,8 +21,10 @@ router = APIRouter()
 
 def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200):
     secs = forms.sections(p.actor.knowledge())
+    first = next((name for name in forms.all_fields(secs) if errors.get(name)), "" if errors else None)
     return p.render("assessment.html", status=status, patient=patient, sections=secs, values=values, errors=errors,
-                    follow_up=follow_up, triage=triage_of(values, p.lang, p.actor.knowledge()), general=errors.get("", []))
+                    follow_up=follow_up, triage=triage_of(values, p.lang, p.actor.knowledge()), general=errors.get("", []),
+                    first_error=first)
 
 
 @router.get("/patients/{patient_id}/assess")
@@ -50,7 +52,7 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
             _row, plan = assessments.assess_and_plan(p.actor, patient.id, inputs.parse(Case, case), p.lang)
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
         except InputError as err:
-            errors = {"": list(err.problems)}
+            errors = forms.by_field(err.problems, case, fields)
     values = {k: (form.getlist(k) if fields.get(k) and fields[k].kind == "checks" else form.get(k)) for k in form}
     return _form_page(p, patient, values, errors, form.get("follow_up") == "1", status=422)
 
