@@ -84,14 +84,29 @@ def _client_process(args: tuple) -> tuple[list[float], int]:
     return latencies, errors
 
 
+def server_cpu(session: int) -> float:
+    """CPU seconds (user + system) of every live process of the server's session (``ptplan serve`` and its
+    worker processes), from /proc: what the server spent, whatever else the machine was doing."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[3]) == session:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def load(pool, base: str, method: str, path: str, body: bytes | None, total: int, concurrency: int,
-         clients: int) -> dict:
-    t0 = time.perf_counter()
+         clients: int, session: int) -> dict:
+    t0, c0 = time.perf_counter(), server_cpu(session)
     parts = pool.map(_client_process, [(base, method, path, body, total // clients, max(1, concurrency // clients))] * clients)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, server_cpu(session) - c0
     latencies = sorted(x for lat, _ in parts for x in lat)
     return {"requests": len(latencies), "errors": sum(e for _, e in parts), "rps": len(latencies) / elapsed,
-            "p50": statistics.median(latencies), "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)]}
+            "p50": statistics.median(latencies), "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+            "cpu_ms": cpu * 1000 / max(1, len(latencies))}
 
 
 def measure(pool, workers: int, body: bytes, args) -> tuple[str, dict[str, list[dict]]]:
@@ -105,9 +120,10 @@ def measure(pool, workers: int, body: bytes, args) -> tuple[str, dict[str, list[
         results: dict[str, list[dict]] = {"health": [], "preview": []}
         for _ in range(args.rounds):
             n = args.requests // args.rounds
-            results["health"].append(load(pool, base, "GET", "/api/v1/health", None, n, args.concurrency, args.clients))
+            results["health"].append(load(pool, base, "GET", "/api/v1/health", None, n, args.concurrency, args.clients,
+                                          server.pid))
             results["preview"].append(load(pool, base, "POST", "/api/v1/plans:preview", body, n, args.concurrency,
-                                           args.clients))
+                                           args.clients, server.pid))
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -128,26 +144,38 @@ def main() -> None:
     body = json.dumps(case).encode()
     counts = [int(w) for w in args.workers.split(",")]
     runs = {}
+    started, load_start = time.strftime("%Y-%m-%d %H:%M", time.gmtime()), load_average()
     with multiprocessing.Pool(args.clients) as pool:
         for workers in counts:
             engine, runs[workers] = measure(pool, workers, body, args)
-    print(f"case: {case_path.name if case_path.exists() else 'minimal'}; preview engine: {engine}; "
-          f"concurrency {args.concurrency} over {args.clients} client processes; {args.rounds} alternating rounds; "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print("| workers | endpoint | requests | errors | req/s | p50 ms | p99 ms |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-    rates = {}
+    print(f"Run {started}–{time.strftime('%H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, load average "
+          f"(1/5/15 min) {load_start} at the start and {load_average()} at the end. Case "
+          f"{case_path.name if case_path.exists() else 'minimal'}; preview engine {engine}; concurrency "
+          f"{args.concurrency} over {args.clients} client processes; {args.rounds} alternating rounds of "
+          f"{args.requests // args.rounds} requests per endpoint.\n")
+    print("| workers | endpoint | requests | errors | req/s | p50 ms | p99 ms | server CPU ms / request |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rates, cpu = {}, {}
     for workers, results in runs.items():
         for name, rounds in results.items():
             req = sum(r["requests"] for r in rounds)
             rates[workers, name] = statistics.median(r["rps"] for r in rounds)
+            cpu[workers, name] = statistics.median(r["cpu_ms"] for r in rounds)
             print(f"| {workers} | {name} | {req} | {sum(r['errors'] for r in rounds)} | {rates[workers, name]:.0f} | "
-                  f"{statistics.median(r['p50'] for r in rounds):.1f} | {max(r['p99'] for r in rounds):.1f} |")
+                  f"{statistics.median(r['p50'] for r in rounds):.1f} | {max(r['p99'] for r in rounds):.1f} | "
+                  f"{cpu[workers, name]:.2f} |")
+    print("\nreq/s and p50: median over rounds; p99: worst round; server CPU: all server processes, per request.")
     for workers in counts:
-        print(f"{workers} worker(s): preview at {rates[workers, 'preview'] / rates[workers, 'health']:.0%} of health's req/s")
+        print(f"- {workers} worker(s): preview at **{rates[workers, 'preview'] / rates[workers, 'health']:.0%}** of "
+              f"health's req/s (goal ≥ 50 %); by server CPU per request "
+              f"{cpu[workers, 'health'] / max(cpu[workers, 'preview'], 1e-9):.0%}")
     for workers in counts[1:]:
-        print(f"preview req/s, {workers} workers / {counts[0]}: "
-              f"{rates[workers, 'preview'] / rates[counts[0], 'preview']:.2f}x")
+        print(f"- preview req/s, {workers} workers ÷ {counts[0]}: "
+              f"**{rates[workers, 'preview'] / rates[counts[0], 'preview']:.2f}×** (goal ≥ 1.6× with 2 workers on 2 cores)")
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -130,8 +130,27 @@ def search_queries(rng: random.Random) -> dict[str, list[str]]:
         "2 characters (a 2-kanji surname, e.g. 佐藤)": [rng.choice([f for f, _ in FAMILY if len(f) == 2]) for _ in range(50)],
         "full name with space (e.g. 佐藤 花子)": [full() for _ in range(50)],
         "furigana, katakana surname (e.g. サトウ)": [rng.choice(FAMILY)[1] for _ in range(50)],
+        "furigana typed in hiragana (e.g. さとう)": [hira(rng.choice(FAMILY)[1]) for _ in range(50)],
+        "furigana typed in half-width katakana (e.g. ｻﾄｳ)": [half(rng.choice(FAMILY)[1]) for _ in range(50)],
+        "1 kana in hiragana (e.g. さ)": [hira(c) for c in (rng.choice(rng.choice(FAMILY)[1]) for _ in range(50))],
         "no match (a surname not in the data)": ["西園寺"],
     }
+
+
+def hira(katakana: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if 0x30A1 <= ord(c) <= 0x30F6 else c for c in katakana)
+
+
+def half(katakana: str) -> str:
+    """Half-width katakana as an old keyboard or a pasted record gives it (ｻﾄｳ, ﾀﾞ as two characters)."""
+    return "".join(HALF.get(c, c) for c in katakana)
+
+
+_FULL = "ァアィイゥウェエォオカキクケコサシスセソタチッツテトナニヌネノハヒフヘホマミムメモャヤュユョヨラリルレロワヲンー"
+_HALF = "ｧｱｨｲｩｳｪｴｫｵｶｷｸｹｺｻｼｽｾｿﾀﾁｯﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓｬﾔｭﾕｮﾖﾗﾘﾙﾚﾛﾜｦﾝｰ"
+HALF = dict(zip(_FULL, _HALF, strict=True))
+_VOICED = "ガギグゲゴザジズゼゾダヂヅデドバビブベボ"
+HALF |= {c: HALF[chr(ord(c) - 1)] + "ﾞ" for c in _VOICED} | {c: HALF[chr(ord(c) - 2)] + "ﾟ" for c in "パピプペポ"}
 
 
 def old_search(db, q: str):
@@ -162,18 +181,47 @@ def measure(engine, patients: int, samples: int) -> dict[str, tuple[float, float
     return out
 
 
-def run(backend: str, args) -> None:
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run(backend: str, args) -> dict[str, tuple[float, float, float, float]]:
     folder = Path(tempfile.mkdtemp(prefix="ptplan-bench-"))
     with temporary_engine(backend, folder) as engine:
         store_db.upgrade(engine)
         seconds = fill(engine, args.patients, args.sessions)
         print(f"\n{backend}: {args.patients:,} patients, {args.sessions:,} session rows loaded in {seconds:.1f} s "
-              f"(load average {os.getloadavg()[0]:.1f})")
+              f"(load average {load_average()})")
+        results = measure(engine, args.patients, args.samples)
         print("| query | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms |\n| --- | ---: | ---: | ---: | ---: |")
-        for name, (p50, p99, cpu50, cpu99) in measure(engine, args.patients, args.samples).items():
+        for name, (p50, p99, cpu50, cpu99) in results.items():
             print(f"| {name} | {p50:.2f} | {p99:.2f} | {cpu50:.2f} | {cpu99:.2f} |")
-        print(f"(load average after: {os.getloadavg()[0]:.1f})")
+        print(f"(load average after: {load_average()})", flush=True)
     shutil.rmtree(folder, ignore_errors=True)  # the SQLite file of 1.1 M rows is a few hundred MB
+    return results
+
+
+def report(results: dict[str, dict], started: str, start_load: str) -> None:
+    """One table of every backend's rows, ready for docs/benchmarks.md; CPU is this process's
+    (all of SQLite's work, only the client's share for PostgreSQL)."""
+    names = {"sqlite": "SQLite", "postgresql": "PG"}
+    head, rule = ["query"], ["---"]
+    for backend in results:
+        n = names.get(backend, backend)
+        head += [f"{n} p50", f"{n} p99", f"{n} CPU p50", f"{n} CPU p99"]
+        rule += ["---:"] * 4
+    ended = dt.datetime.now(dt.UTC).strftime("%H:%M")
+    print(f"\nRun {started}–{ended} UTC, {os.cpu_count()} cores, load average (1/5/15 min) {start_load} at the "
+          f"start and {load_average()} at the end. All times in ms.\n")
+    print("| " + " | ".join(head) + " |\n| " + " | ".join(rule) + " |")
+    for query in next(iter(results.values())):
+        cells = [f"{v:.2f}" for backend in results for v in results[backend].get(query, (float("nan"),) * 4)]
+        print(f"| {query} | " + " | ".join(cells) + " |")
+    for backend, rows in results.items():
+        search = {q: v for q, v in rows.items() if q.startswith("name search")}
+        worst = max(search, key=lambda q: search[q][3])
+        print(f"\n{names.get(backend, backend)}: worst name-search CPU p99 {search[worst][3]:.2f} ms ({worst}); "
+              f"worst wall p99 {max(v[1] for v in search.values()):.2f} ms; goal p99 ≤ 20 ms.")
 
 
 def main() -> None:
@@ -183,6 +231,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
+    started, start_load, results = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"), load_average(), {}
     for backend in args.backends.split(","):
         if backend == "postgresql":
             url = postgres_url()
@@ -190,7 +239,9 @@ def main() -> None:
             if reason:
                 print(f"\npostgresql: skipped ({reason})", file=sys.stderr)
                 continue
-        run(backend, args)
+        results[backend] = run(backend, args)
+    if results:
+        report(results, started, start_load)
 
 
 if __name__ == "__main__":

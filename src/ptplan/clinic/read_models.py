@@ -105,7 +105,7 @@ def outcomes(actor: Actor, patient_id: int, with_measures: bool = True) -> Outco
 def patient_rows(actor: Actor, q: str | None, limit: int = 200) -> list[dict]:
     """The patient list: each patient with last visit and next review, in a fixed number of queries."""
     actor.require(*STAFF)
-    query = repo.patients_query(actor.clinic_id, q, actor.db.get_bind().dialect.name)
+    query = repo.patients_query(actor.clinic_id, q, actor.db.get_bind().dialect.name, window=limit)
     patients = list(actor.db.scalars(query.limit(limit)))
     dates = repo.visit_dates(actor.db, [p.id for p in patients])
     actor.audit("list", "patient", detail=f"web search {len(patients)}")

@@ -3,16 +3,16 @@
 Nullable (patients registered before it have none); the unique index on (clinic_id, chart_number) lets
 several patients have none, since both databases treat NULLs as distinct in a unique index.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
