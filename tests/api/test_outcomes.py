@@ -138,5 +138,7 @@ def test_web_page_draws_the_charts_on_the_server(cohort):
     assert "膝から腰へ" in html and "非表示（少人数）" in html and "3/5 (60%)" in html
     assert "未確認" in html  # the KOOS-12 MCID is carried as unverified
     assert "<script>" not in html and "cdn" not in html.lower()
+    english = client.get("/outcomes?lang=en").text
+    assert "knee to back" in english and "not shown (small group)" in english and "unverified" in english
     therapist, _ = web_login(cohort, "taro")
     assert therapist.get("/outcomes").status_code == 403
