@@ -115,6 +115,77 @@ def test_it_sets_up_backs_up_and_restores_postgresql_as_documented(tmp_path):
     assert out.strip().splitlines()[-1] == "Sakura Clinic"  # the clinic added after the dump is gone
 
 
+APP_ROLE_CHECKS = {  # statement as the services' role -> what PostgreSQL must answer
+    "INSERT INTO audit_events (at, username, action, resource) VALUES (now(), 'doc', 'read', 'patient')": "INSERT 0 1",
+    "TRUNCATE audit_events": "permission denied",
+    "UPDATE audit_events SET username = 'mallory'": "permission denied",
+    "DELETE FROM audit_events": "permission denied",
+    "ALTER TABLE audit_events DISABLE TRIGGER ALL": "must be owner",
+    "DROP TRIGGER audit_events_no_truncate ON audit_events": "must be owner",
+    "DROP TABLE audit_events": "must be owner",
+}
+
+
+@pytest.mark.postgres
+def test_the_services_run_with_a_role_that_cannot_truncate_or_untrigger_the_audit_log(tmp_path):
+    from fastapi.testclient import TestClient
+    from sqlalchemy.engine import make_url
+
+    from ptplan.server import create_app
+    from ptplan.settings import Settings
+    from ptplan.store.testing import require_postgres
+
+    url = make_url(require_postgres())
+    if not all(shutil.which(tool) for tool in ("psql", "createdb", "pg_dump")):
+        pytest.skip("PostgreSQL client tools not installed (apt-get install postgresql-client)")
+    name = f"ptplan_doc_{secrets.token_hex(4)}"
+    admin = {"PGHOST": url.host or "127.0.0.1", "PGPORT": str(url.port or 5432), "PGUSER": url.username or "postgres"}
+    setup = block("postgres-setup").replace("DB=ptplan DB_USER=ptplan", f"DB={name} DB_USER={name}", 1)
+    app_role = block("postgres-app-role").replace("APP_USER=ptplan_app", f"APP_USER={name}_app", 1)
+    psql = 'psql -At "${PTPLAN_DATABASE_URL/+psycopg/}"'
+    checks = "".join(f'{psql} -c "{sql}" 2>&1 || true\n' for sql in APP_ROLE_CHECKS)
+    script = (setup + block("first-start") + app_role + checks
+              + 'pg_dump --format=custom --file=app-role.dump "${PTPLAN_DATABASE_URL/+psycopg/}"\n'
+              + 'PTPLAN_DATABASE_URL="$OWNER_URL" ptplan db downgrade 0008\n'  # a pending migration ...
+              + "ptplan db upgrade 2>&1 && echo UPGRADED || echo REFUSED\n"  # ... the services' role cannot run
+              + 'PTPLAN_DATABASE_URL="$OWNER_URL" ptplan db upgrade\n'
+              + 'echo "APP_URL=$PTPLAN_DATABASE_URL"\n')
+    try:
+        out = bash(script, tmp_path, **admin, PTPLAN_DATA_DIR=str(tmp_path / "data"))
+        for expected in APP_ROLE_CHECKS.values():
+            assert expected in out, out
+        assert out.count("permission denied") >= 3 and out.count("must be owner") >= 3, out
+        assert "REFUSED" in out and "UPGRADED" not in out, out
+        assert "run `ptplan db upgrade` with the owner's PTPLAN_DATABASE_URL" in out and "Traceback" not in out, out
+        assert (tmp_path / "app-role.dump").stat().st_size > 0  # the nightly pg_dump works with this role too
+        app_url = out.strip().splitlines()[-1].removeprefix("APP_URL=")
+        assert make_url(app_url).username == f"{name}_app"
+        # the server itself on this role: starts (schema at head), logs in, writes, searches, audits
+        app = create_app(Settings(data_dir=tmp_path / "data", database_url=app_url, secret_key=secrets.token_urlsafe(32)))
+        try:
+            client = TestClient(app, raise_server_exceptions=False)
+            login = client.post("/api/v1/auth/login", json={"username": "admin", "password": "an-admin-password"})
+            assert login.status_code == 200, login.text
+            client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+            assert client.post("/api/v1/users", json={"username": "doc-therapist", "password": "long enough phrase 42",
+                                                       "role": "therapist"}).status_code == 201
+            therapist = TestClient(app, raise_server_exceptions=False)
+            login = therapist.post("/api/v1/auth/login", json={"username": "doc-therapist",
+                                                               "password": "long enough phrase 42"})
+            therapist.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+            made = therapist.post("/api/v1/patients", json={"name": "権限 花子"})
+            assert made.status_code == 201, made.text
+            found = therapist.get("/api/v1/patients", params={"q": "権限"}).json()["items"]
+            assert [p["id"] for p in found] == [made.json()["id"]]
+            events = client.get("/api/v1/audit", params={"patient_id": made.json()["id"]}).json()["items"]
+            assert {e["action"] for e in events} >= {"create"}
+        finally:
+            app.state.engine.dispose()
+    finally:
+        bash(f"dropdb --if-exists {name}; psql -c 'DROP ROLE IF EXISTS {name}_app' -c 'DROP ROLE IF EXISTS {name}'",
+             tmp_path, **admin)
+
+
 def _nginx_conf(tmp_path: Path, https: int, http: int, app: int) -> Path:
     site = (block("nginx").replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
             .replace("listen 80", f"listen 127.0.0.1:{http}").replace("/etc/ssl/ptplan", str(tmp_path))

@@ -93,7 +93,7 @@ def test_it_lets_admin_ayako_create_a_patient_login_only_for_her_clinic(sqlite_w
     body = {"username": "jun", "password": "long-enough-pw", "role": "patient", "patient_id": jun}
     assert ayako.post("/api/v1/users", json=body).status_code == 201
     assert ayako.post("/api/v1/users", json={**body, "username": "sora2", "patient_id": sora}).status_code == 404
-    assert _login(_browser(sqlite_world), "jun", "long-enough-pw").json()["user"]["patient_id"] == jun
+    assert _login(_browser(sqlite_world), "jun@aoba", "long-enough-pw").json()["user"]["patient_id"] == jun
 
 
 def test_it_accepts_the_csrf_token_as_a_form_field(sqlite_world):

@@ -62,6 +62,9 @@ ENDPOINTS = [
     Endpoint("GET", "/clinic/settings", ("admin",), targeted=False),
     Endpoint("PATCH", "/clinic/settings", ("admin",), {"keep_video_clips": False}, targeted=False),
     Endpoint("GET", "/exports/outcomes.csv", STAFF, targeted=False),
+    Endpoint("GET", "/outcomes", ("admin",), targeted=False),
+    Endpoint("GET", "/outcomes?format=csv", ("admin",), targeted=False),
+    Endpoint("GET", "/outcomes?format=ndjson", ("admin",), targeted=False),
     Endpoint("GET", "/auth/me", ALL, targeted=False),
 ]
 PERSONAS = {"ayako": "admin", "taro": "therapist", "hana": "patient",  # Aoba clinic

@@ -125,11 +125,11 @@ def test_it_refuses_a_file_with_container_magic_that_does_not_decode_before_queu
     assert _clips(world) == before and _rows(world) == rows
 
 
-def test_it_refuses_clips_with_a_clear_503_when_the_decoder_is_not_installed(world, monkeypatch):
+def test_it_refuses_clips_with_a_clear_501_when_the_decoder_is_not_installed(world, monkeypatch):
     monkeypatch.setitem(sys.modules, "ptplan.video.reader", None)  # makes the import raise ImportError
     before, rows = _clips(world), _rows(world)
     resp = _upload(world.client("taro"), world.clinics["aoba"].assessment_id, FAKE_MP4)
-    assert resp.status_code == 503
+    assert resp.status_code == 501  # as the other features of an extra this server lacks
     problem = resp.json()["error"]["problems"][0]
     assert problem["field"] == "file" and problem["code"] == "video_unavailable"
     assert "install ptplan[video]" in problem["message"]

@@ -24,6 +24,19 @@ def test_it_creates_a_user_in_a_new_clinic(tmp_path):
     assert "ayako (admin) in clinic Aoba" in result.output
 
 
+def test_it_gives_a_new_clinic_its_code_and_keeps_the_api_name_rule(tmp_path):
+    ok = _run(tmp_path, "user", "create", "kenji", "--role", "admin", "--clinic", "北クリニック", "--clinic-code",
+              "kita-2", PTPLAN_NEW_PASSWORD="long-enough-pw")
+    assert ok.exit_code == 0, ok.output
+    assert "in clinic 北クリニック (code kita-2" in ok.output
+    for bad, field in (("a b", "username"), ("ab", "username"), ("mika@aoba", "username")):
+        result = _run(tmp_path, "user", "create", bad, "--clinic", "北クリニック", PTPLAN_NEW_PASSWORD="long-enough-pw")
+        assert result.exit_code != 0, bad
+        assert field in (str(result.exception) + result.output), (bad, result.output)
+    assert _run(tmp_path, "user", "create", "mika@kita-2", "--clinic", "北クリニック",
+                PTPLAN_NEW_PASSWORD="long-enough-pw").exit_code == 0
+
+
 def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):
     result = _run(tmp_path, "user", "create", "hana", "--role", "patient", "--clinic", "Aoba",
                   PTPLAN_NEW_PASSWORD="long-enough-pw")

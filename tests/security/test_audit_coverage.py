@@ -74,6 +74,9 @@ def audited(c) -> dict[str, list[Read]]:
         f"{api}/audit": [Read("ayako", f"{api}/audit", "list", "audit", None),
                          Read("ayako", f"{api}/audit?patient_id={pid}", "list", "audit")],
         f"{api}/worklist": [Read("taro", f"{api}/worklist", "list", "worklist", None)],
+        f"{api}/outcomes": [Read("ayako", f"{api}/outcomes", "read", "outcomes", None),
+                            Read("ayako", f"{api}/outcomes?format=csv", "export", "outcomes", None),
+                            Read("ayako", f"{api}/outcomes?format=ndjson", "export", "outcomes", None)],
         f"{api}/me/calendar.ics": [Read("hana", f"{api}/me/calendar.ics?key={{feed}}", "read", "calendar_feed",
                                         record="plan")],
         f"{api}/users": [Read("ayako", f"{api}/users", "list", "user", None)],
@@ -97,6 +100,7 @@ def audited(c) -> dict[str, list[Read]]:
         "/admin/audit": [Read("ayako", "/admin/audit", "list", "audit", None),
                          Read("ayako", f"/admin/audit?patient_id={pid}", "list", "audit")],
         "/worklist": [Read("taro", "/worklist", "list", "worklist", None)],
+        "/outcomes": [Read("ayako", "/outcomes", "read", "outcomes", None)],
     }
 
 

@@ -48,3 +48,13 @@ def test_it_shows_only_the_numbers_of_a_finding_value():
     assert finding_value({"test.passive_slr.min": 55.0}) == "55"
     assert finding_value({"activity.exercise_days_per_week": 0, "activity.level": "light", "x": True}) == "0"
     assert finding_value(None) == "" and finding_value(12.5) == "12.5"
+
+
+def test_bars_draw_a_share_and_show_a_suppressed_group_in_words_not_as_zero():
+    items = [charts.Bar("All", 0.6, "3/5 (60%)"), charts.Bar("Small <group>", None, "not shown", suppressed=True),
+             charts.Bar("None reached", 0.0, "0/5 (0%)")]
+    svg = str(charts.bars("NRS at 6 weeks", items, "no data"))
+    span = charts.W - charts.BAR_LEFT - 110
+    assert f'width="{span * 0.6:.1f}"' in svg and svg.count('class="bar"') == 2  # the suppressed one has no bar
+    assert svg.count('class="suppressed"') == 1 and "not shown" in svg and "0/5 (0%)" in svg
+    assert "Small &lt;group&gt;" in svg and 'role="img"' in svg and "<script" not in svg

@@ -159,7 +159,7 @@ def test_it_lets_an_admin_add_a_patient_login_and_read_the_audit_log(app):
                    follow_redirects=False)
     assert r.status_code == 303
     audit = admin.get("/admin/audit").text
-    assert "patient2 (patient)" in audit and "login" in audit
+    assert "patient2@test-clinic (patient)" in audit and "login" in audit  # the clinic code ends the name
 
 
 def test_it_reverts_a_plan_edit_from_the_edit_log_and_keeps_both_records(therapist, app):

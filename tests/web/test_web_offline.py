@@ -110,7 +110,7 @@ def _sessions(live_server, key: str | None = None) -> int:
         return db.scalar(q)
 
 
-def _until(page, script: str, timeout: float = 8.0) -> None:
+def _until(page, script: str, timeout: float = 20.0) -> None:
     """Wait until an async script is true (``wait_for_function`` does not wait for a promise)."""
     deadline = time.monotonic() + timeout
     while not page.evaluate(script):
@@ -118,12 +118,16 @@ def _until(page, script: str, timeout: float = 8.0) -> None:
         time.sleep(0.1)
 
 
+def _queue(page) -> list:
+    return page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}') || '[]')")
+
+
 def _visit_online(context, live_server):
     """Log in and open /me once; returns the page when the service worker controls it and keeps /me."""
     page = context.new_page()
     browser_login(page, live_server["url"], "patient1")
     assert page.url.endswith("/me")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)  # a loaded CI machine
     _until(page, "caches.open('ptplan-patient-v1').then(c => c.match('/me')).then(r => !!r)")
     return page
 
@@ -156,27 +160,48 @@ def test_a_log_made_offline_is_sent_once_when_back_online(context, live_server):
     page.fill("#pain_before", "12")  # checked before it is kept: the patient fixes it now, not later
     page.click("#save-session")
     assert page.locator("#pain_before-err").inner_text() == "0〜10 の数値で入力してください"
-    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") is None
+    assert _queue(page) == []
     page.fill("#pain_before", "3")
     page.fill("#note", "オフラインで記録")
     page.click("#save-session")
     assert "端末に保存しました" in page.locator("#offline-status").inner_text()
-    queued = page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}'))")
+    queued = _queue(page)
     assert len(queued) == 1
     key = queued[0]["key"]
     assert _sessions(live_server) == before  # nothing reached the server
     context.set_offline(False)
-    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0")
-    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0", timeout=20000)
+    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')", timeout=20000)
     assert _sessions(live_server, key) == 1
     # The answer was lost after the server stored it, so the phone sends the same log again: still one session.
     page.evaluate(f"localStorage.setItem('{QUEUE}', {json.dumps(json.dumps(queued))})")
     page.reload()
-    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0")
+    page.wait_for_function(f"() => JSON.parse(localStorage.getItem('{QUEUE}')).length === 0", timeout=20000)
     assert _sessions(live_server, key) == 1 and _sessions(live_server) == before + 1
     with live_server["app"].state.sessions() as db:
         row = db.scalars(select(SessionLog).where(SessionLog.client_key == key)).one()
     assert (row.pain_before, row.note) == (3.0, "オフラインで記録")
+
+
+@pytest.mark.browser
+def test_a_log_posted_online_that_never_arrives_is_sent_on_the_next_visit(context, live_server):
+    page = _visit_online(context, live_server)
+    before = _sessions(live_server)
+    page.fill("#pain_before", "5")
+    page.click("#save-session")  # the ordinary post: stored once, nothing left waiting
+    page.wait_for_url(re.compile(r"/me/progress\?saved=1$"))
+    assert _queue(page) == [] and _sessions(live_server) == before + 1
+    page.goto(live_server["url"] + "/me")
+    key = page.input_value('input[name="client_key"]')
+    page.route("**/me/sessions", lambda route: route.abort("internetdisconnected"))  # "online", but nothing arrives
+    page.fill("#pain_before", "4")
+    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"), page.expect_navigation():
+        page.click("#save-session")
+    assert _sessions(live_server) == before + 1
+    page.unroute("**/me/sessions")
+    page.goto(live_server["url"] + "/me")
+    page.wait_for_function("() => document.querySelector('#offline-status').textContent.includes('送信しました')", timeout=20000)
+    assert _queue(page) == [] and _sessions(live_server, key) == 1 and _sessions(live_server) == before + 2
 
 
 @pytest.mark.browser
@@ -189,7 +214,7 @@ def test_logout_sends_a_waiting_log_before_it_clears_the_phone(context, live_ser
     page.click("form[action='/logout'] button")
     page.wait_for_url(re.compile(r"/login$"))
     assert _sessions(live_server, key) == 1
-    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") is None
+    assert _queue(page) == []
 
 
 @pytest.mark.browser

@@ -4,6 +4,7 @@ request bodies are these models; the web pages validate their forms with them to
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -28,6 +29,19 @@ def _recorded_day(day: dt.date) -> dt.date:
 
 
 RecordedDay = Annotated[dt.date, AfterValidator(_recorded_day)]
+USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,}(@[a-z0-9-]+)?")
+
+
+def _username(value: str) -> str:
+    # One rule for the API, the web admin form and `ptplan user create`; the clinic suffix is checked (or
+    # added) by ptplan.clinic.users.create_user.
+    if not USERNAME.fullmatch(value):
+        raise PydanticCustomError("username", "expected at least 3 of A-Z, a-z, 0-9, '_', '.' and '-', optionally "
+                                  "followed by @ and the clinic's code (100 characters in all)")
+    return value
+
+
+Username = Annotated[str, Field(max_length=100), AfterValidator(_username)]
 Lang = Literal["ja", "en"]
 
 
@@ -36,7 +50,8 @@ class _In(BaseModel):
 
 
 class UserIn(_In):
-    username: Annotated[str, Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
+    username: Annotated[Username, Field(description="the login name; an admin's new login ends in @<clinic code>, "
+                                                    "added when left out (e.g. taro -> taro@aoba)")]
     # the password policy (12 or more, not guessable) is checked by the use case, with its own bilingual message
     password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)]
     role: Role

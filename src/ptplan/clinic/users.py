@@ -20,13 +20,17 @@ def list_users(actor: Actor, limit: int, offset: int) -> tuple[list[User], int]:
 @use_case
 def create_user(actor: Actor, username: str, password: str, role: str, display_name: str = "",
                 patient_id: int | None = None) -> User:
-    """A login in the admin's clinic. A taken username is a 409; a patient of another clinic is a 404."""
+    """A login in the admin's clinic, named ``<name>@<clinic code>`` (the suffix is added when left out).
+    Login names are unique on the server, but an admin can only create names in their clinic's namespace, so
+    a taken name (409) is always one of their own clinic: another clinic's login names are never revealed.
+    A patient of another clinic is a 404."""
     actor.require("admin")
-    check_password(password, username, display_name)
+    clinic = actor.db.get(Clinic, actor.clinic_id)
+    local, username = in_clinic(username, clinic)
+    check_password(password, local, display_name)
     if patient_id is not None:
         actor.patient(patient_id)
-    user = repo.create_user(actor.db, actor.db.get(Clinic, actor.clinic_id), username, password, role, display_name,
-                            patient_id)
+    user = repo.create_user(actor.db, clinic, username, password, role, display_name or local, patient_id)
     actor.audit("create", "user", user.id, patient_id, detail=f"{user.username} ({user.role})")
     return user
 
@@ -63,6 +67,26 @@ def update_user(actor: Actor, user_id: int, changes: dict) -> User:
         actor.audit("revoke", "session", user.id, user.patient_id, detail=f"{ended} sessions/tokens ended")
     actor.audit("update", "user", user.id, user.patient_id, detail=",".join(sorted(changes)))
     return user
+
+
+def clinic_code(clinic: Clinic) -> str:
+    return clinic.code or f"c{clinic.id}"
+
+
+def in_clinic(username: str, clinic: Clinic) -> tuple[str, str]:
+    """(name, login name) for ``username`` in ``clinic``'s namespace: ``taro`` and ``taro@aoba`` both give
+    ``("taro", "taro@aoba")``; another clinic's suffix is a 422."""
+    code = clinic_code(clinic)
+    local, at, suffix = username.rpartition("@") if "@" in username else (username, "", "")
+    if at and suffix != code:
+        raise InputError.single("username", f"login names of your clinic end in @{code}; leave the @ part out and "
+                                "it is added", "clinic_suffix",
+                                f"このクリニックのユーザー名は @{code} で終わります。@ 以降を省くと自動で付きます", status=422)
+    login = f"{local}@{code}"
+    if len(login) > 100:
+        raise InputError.single("username", f"expected at most {99 - len(code)} characters before @{code}",
+                                "string_too_long", f"@{code} の前は {99 - len(code)} 文字以内にしてください", status=422)
+    return local, login
 
 
 def check_password(password: str, username: str, display_name: str = "") -> None:

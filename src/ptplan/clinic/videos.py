@@ -57,7 +57,7 @@ def _not_decodable() -> PtplanError:
 def _unavailable() -> PtplanError:
     return PtplanError.single("file", f"{INSTALL_HINT}; clips cannot be checked or analysed", "video_unavailable",
                               "このサーバーには動画解析が入っていないため、動画を確認・解析できません。"
-                              "ptplan[video] をインストールしてください", status=503)
+                              "ptplan[video] をインストールしてください", status=501)
 
 
 def check_decodable(path: Path) -> None:

@@ -59,9 +59,23 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision``. A PostgreSQL role without the right to change the schema (a role that does not
+    own the tables, docs/deploy.md) gets an error saying so instead of a traceback, when a migration is due."""
     from alembic import command
+    from sqlalchemy.exc import DBAPIError
 
-    command.upgrade(alembic_config(engine), revision)
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except DBAPIError as err:
+        if getattr(err.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        from ptplan.errors import PtplanError
+
+        raise PtplanError.single(
+            "database", f"the database needs a migration that user {engine.url.username!r} may not run "
+            f"({str(err.orig).splitlines()[0]}): run `ptplan db upgrade` with the owner's PTPLAN_DATABASE_URL",
+            "insufficient_privilege", "データベースの移行が必要ですが、この接続ユーザーには権限がありません。"
+            "テーブル所有者の PTPLAN_DATABASE_URL で `ptplan db upgrade` を実行してください", status=503) from None
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -65,6 +65,9 @@ class Clinic(Base):
     __tablename__ = "clinics"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Short ASCII name (a-z, 0-9, -) ending the login names its admins create: taro@aoba (ptplan.clinic.users).
+    # A unique index, and nullable only in the schema (migration 0010): get_or_create_clinic always sets it.
+    code: Mapped[str | None] = mapped_column(String(40), index=True, unique=True)
     # Kept in step with inserts (patients are never deleted) so the unfiltered list total costs no count(*).
     patient_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Uploaded clips are deleted once analysed unless the clinic chooses to keep them.

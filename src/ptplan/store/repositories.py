@@ -7,6 +7,8 @@ assessment or an audit event: new versions and new events are inserted instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import false, func, select, update
@@ -44,13 +46,47 @@ def page(db: Session, stmt, limit: int, offset: int) -> tuple[Sequence, int]:
 
 # --- clinics and users -------------------------------------------------------------------------
 
-def get_or_create_clinic(db: Session, name: str) -> Clinic:
+CLINIC_CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+GENERATED_CODE = re.compile(r"c[0-9]+")  # c<id>: the code a clinic gets when its name gives none
+
+
+def get_or_create_clinic(db: Session, name: str, code: str | None = None) -> Clinic:
+    """The clinic called ``name``, created if new. Its ``code`` is ``code`` when given, else the ASCII
+    letters and digits of the name (``Aoba`` -> ``aoba``) when free, else ``c<id>``."""
     clinic = db.scalar(select(Clinic).where(Clinic.name == name))
-    if clinic is None:
-        clinic = Clinic(name=name)
-        db.add(clinic)
+    if clinic is not None:
+        if code is not None and code != clinic.code:
+            raise InputError.single("clinic_code", f"clinic {name!r} already has the code {clinic.code!r}", "conflict",
+                                    f"クリニック {name!r} のコードは既に {clinic.code!r} です", status=409)
+        return clinic
+    if code is not None:
+        check_clinic_code(db, code)
+    wanted = code or _slug(name)
+    free = bool(wanted) and not GENERATED_CODE.fullmatch(wanted) and \
+        db.scalar(select(Clinic.id).where(Clinic.code == wanted)) is None
+    clinic = Clinic(name=name, code=wanted if free else f"tmp-{secrets.token_hex(8)}")
+    db.add(clinic)
+    db.flush()
+    if not free:
+        clinic.code = f"c{clinic.id}"
         db.flush()
     return clinic
+
+
+def check_clinic_code(db: Session, code: str) -> None:
+    if not CLINIC_CODE.fullmatch(code) or GENERATED_CODE.fullmatch(code):
+        raise InputError.single("clinic_code", "expected 1-40 of a-z, 0-9 and '-' (not starting or ending with '-', "
+                                "and not c followed by digits, which are kept for generated codes)", "pattern",
+                                "クリニックコードは半角英小文字・数字・ハイフン 40 文字以内で指定してください"
+                                "（先頭と末尾はハイフン不可。c＋数字は自動で付くコード用です）", status=422)
+    if db.scalar(select(Clinic.id).where(Clinic.code == code)) is not None:
+        raise InputError.single("clinic_code", f"the clinic code {code!r} is taken", "duplicate",
+                                f"クリニックコード {code!r} は既に使われています", status=409)
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
+    return slug if CLINIC_CODE.fullmatch(slug) else ""
 
 
 def create_user(db: Session, clinic: Clinic, username: str, password: str, role: str, display_name: str = "",
@@ -136,12 +172,20 @@ def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = N
     """The clinic's patients by name; ``q`` keeps those whose name or furigana contains it (indexed).
     ``dialect`` (the session's database) lets PostgreSQL page short queries along their own index;
     ``window`` (offset + limit of the page the caller will take, if known) bounds each kana form's part."""
+    _searchable(q)
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
     if q and q.strip() and name_search.uses_pieces(dialect, q.strip()):
         return name_search.piece_query(q.strip(), clinic_id, window)
     if q and q.strip():
         return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
+
+
+def _searchable(q: str | None) -> None:
+    """A search with a control character (a NUL breaks SQLite's full-text MATCH and PostgreSQL text) is a 422."""
+    if q and any(not c.isprintable() and not c.isspace() for c in q):
+        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
+                                "検索語に制御文字（NUL など）が含まれています", status=422)
 
 
 def get_patient(db: Session, clinic_id: int, patient_id: int, lock: bool = False) -> Patient:
@@ -163,9 +207,7 @@ def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
 def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset: int) -> tuple[Sequence, int]:
     """A page of the clinic's patients by name, and the total; the unfiltered total comes from the counter,
     a search's from the name index where it can (see :func:`ptplan.store.name_search.search_plan`)."""
-    if q and any(not c.isprintable() and not c.isspace() for c in q):
-        raise InputError.single("q", "the search contains a control character (such as NUL)", "control_character",
-                                "検索語に制御文字（NUL など）が含まれています", status=422)
+    _searchable(q)
     size = int(db.scalar(select(Clinic.patient_count).where(Clinic.id == clinic_id)) or 0)
     if not (q and q.strip()):
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size

@@ -17,10 +17,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def router() -> APIRouter:
     """All page routes, one module per area."""
-    from ptplan.web.views import admin, assessment, auth, offline, patient_home, patients, plans, self_check, worklist
+    from ptplan.web.views import admin, assessment, auth, offline, outcomes, patient_home, patients, plans, self_check, worklist
 
     r = APIRouter(include_in_schema=False)
-    for module in (auth, patients, assessment, plans, patient_home, offline, self_check, admin, worklist):
+    for module in (auth, patients, assessment, plans, patient_home, offline, self_check, admin, worklist, outcomes):
         r.include_router(module.router)
     return r
 

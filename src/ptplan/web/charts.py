@@ -86,3 +86,45 @@ def _line(c: Chart) -> list[str]:
         if i % step == 0 or i == n - 1:
             out.append(f'<text x="{x:.1f}" y="{H - 12}" text-anchor="middle" class="tick">{d.month}/{d.day}</text>')
     return out
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    share: float | None  # 0..1; None when suppressed or no one to count
+    note: str  # what is printed at the end of the bar: "3/5 (60%)", or the suppression text
+    suppressed: bool = False
+
+
+BAR_H, BAR_GAP, BAR_LEFT = 22, 8, 190
+
+
+def bars(title: str, items: list[Bar], empty_text: str) -> Markup:
+    """Shares as horizontal bars on a 0-100% scale, as an accessible inline SVG. A suppressed group has no
+    bar, a hatched outline and its note in words, so it can never be read as 0%."""
+    h = TOP + max(1, len(items)) * (BAR_H + BAR_GAP) + 20
+    span = W - BAR_LEFT - 110
+    parts = [f'<svg class="chart bars" viewBox="0 0 {W} {h}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for k in range(5):
+        x = BAR_LEFT + span * k / 4
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{h - 18}" class="grid"/>'
+                     f'<text x="{x:.1f}" y="{h - 4}" text-anchor="middle" class="tick">{25 * k}%</text>')
+    if not items:
+        parts.append(f'<text x="{W / 2}" y="{h / 2}" text-anchor="middle" class="empty">{escape(empty_text)}</text>')
+    for i, b in enumerate(items):
+        y = TOP + i * (BAR_H + BAR_GAP)
+        parts.append(f'<text x="{BAR_LEFT - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end" class="tick">'
+                     f'{escape(b.label)}</text>')
+        if b.suppressed:
+            parts.append(f'<rect x="{BAR_LEFT}" y="{y}" width="{span}" height="{BAR_H}" class="suppressed">'
+                         f'<title>{escape(b.note)}</title></rect>')
+            end = BAR_LEFT + span
+        else:
+            width = span * min(max(b.share or 0.0, 0.0), 1.0)
+            parts.append(f'<rect x="{BAR_LEFT}" y="{y}" width="{max(width, 0.5):.1f}" height="{BAR_H}" class="bar">'
+                         f'<title>{escape(b.label)}: {escape(b.note)}</title></rect>')
+            end = BAR_LEFT + width
+        parts.append(f'<text x="{end + 6:.1f}" y="{y + BAR_H * 0.7:.1f}" class="tick">{escape(b.note)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

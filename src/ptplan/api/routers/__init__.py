@@ -7,6 +7,7 @@ from ptplan.api.routers import (
            exports,
            health,
            me,
+           outcomes,
            patients,
            plans,
            preview,
@@ -18,4 +19,4 @@ from ptplan.api.routers import (
 
 ROUTERS = [health.router, preview.router, auth.router, users.router, patients.router, records.router,
            plans.router, videos.router, exports.router, audit.router,
-           worklist.router, me.router, clinic.router]
+           worklist.router, me.router, clinic.router, outcomes.router]

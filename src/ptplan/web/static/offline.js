@@ -112,15 +112,18 @@
       form.elements.performed_on.value = localDay();  // a page kept from an earlier day still logs today
     }
     form.addEventListener("submit", function (ev) {
-      if (navigator.onLine) { return; }  // online: the ordinary post, answered by the server
-      ev.preventDefault();
-      if (!checkPain(form)) { return; }
       var fields = [];
       new FormData(form).forEach(function (v, k) { if (k !== "csrf_token") { fields.push([k, String(v)]); } });
       var keyField = form.elements.client_key;
       var entry = {key: keyField.value || newKey(), owner: owner, fields: fields,
                    date: form.elements.performed_on ? form.elements.performed_on.value : localDay()};
       if (!keyField.value) { fields.push(["client_key", entry.key]); }
+      if (navigator.onLine) {  // the ordinary post, answered by the server; a copy waits in case it never arrives
+        save(load().concat([Object.assign(entry, {inflight: true})]));
+        return;
+      }
+      ev.preventDefault();
+      if (!checkPain(form)) { return; }
       save(load().concat([entry]));
       var signs = Array.prototype.map.call(form.querySelectorAll('input[type="radio"][value="yes"]:checked'),
                                            function (el) { return el.dataset.action; }).filter(Boolean);
@@ -146,6 +149,21 @@
     });
   }
 
+  // A log posted online waits marked in flight until a page loads. The server's answer to that post (the
+  // progress page with saved=1, or a page at /me/sessions: the warning-sign answer or the form with errors)
+  // settles the newest one; any other in-flight log did not arrive (the network was up but went nowhere) and
+  // is sent like one logged offline. Sending one that did arrive is harmless: its client_key is stored once.
+  function settle() {
+    var list = load(), mineInflight = list.filter(function (e) { return e.owner === owner && e.inflight; });
+    if (!mineInflight.length) { return; }
+    var answered = location.pathname === "/me/sessions" ||
+                   (location.pathname === "/me/progress" && /[?&]saved=1(&|$)/.test(location.search));
+    var newest = mineInflight[mineInflight.length - 1].key;
+    save(list.filter(function (e) { return !(answered && e.owner === owner && e.key === newest); })
+      .map(function (e) { if (e.owner === owner) { delete e.inflight; } return e; }));
+  }
+
+  settle();
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", waiting);
   waiting();

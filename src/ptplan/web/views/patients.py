@@ -19,8 +19,11 @@ router = APIRouter()
 def patient_list(request: Request, db: SessionDep):
     p = page(request, db, login=True, roles=STAFF)
     q = request.query_params.get("q", "").strip()[:100]
-    rows = read_models.patient_rows(p.actor, q)
     template = "_patient_rows.html" if request.headers.get("hx-request") else "patients.html"
+    try:
+        rows = read_models.patient_rows(p.actor, q)
+    except InputError as err:  # the search comes back as typed, the problem under it
+        return p.render(template, status=err.status, rows=[], q=q, errors=p.by_field(err.problems), values={})
     return p.render(template, rows=rows, q=q, errors={}, values={})
 
 

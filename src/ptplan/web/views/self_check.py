@@ -57,7 +57,8 @@ async def self_check_result(request: Request):
     except InputError as err:
         errors = {pr.path.replace("demographics.", ""): [pr.message_ja if p.lang == "ja" and pr.message_ja
                                                            else pr.message] for pr in err.problems}
-        return p.render("self_check.html", status=422, values=form, errors=errors, **_fields(kb_of(request)))
+        values = {k: form.getlist(k) if k in ("pain", "helps") else form.get(k) for k in form}  # shown again as typed
+        return p.render("self_check.html", status=422, values=values, errors=errors, **_fields(kb_of(request)))
     return p.render("self_check_result.html", result=result, triage=result.get("triage") or {})
 
 

@@ -11,15 +11,15 @@ once. The triggers of 0004 are replaced by ones that keep the trigram table and 
 the FTS5 piece table is dropped. PostgreSQL is unchanged. (As 0004 says of its triggers: a later SQLite
 batch migration that recreates the patients table must create these triggers again.)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
