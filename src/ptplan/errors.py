@@ -95,6 +95,8 @@ class RateLimited(PtplanError):
 
 _JA_BY_TYPE = {
     "date_out_of_range": "1900-01-01 から明日までの日付を入力してください",
+    "not_kana": "フリガナはカタカナかひらがなで入力してください",
+    "chart_number_format": "カルテ番号は英数字と - _ / . で入力してください",
     "username": ("ユーザー名は半角英数字と _ . - を 3 文字以上にしてください"
                  "（末尾に @クリニックコード を付けてもよく、全体で 100 文字まで）"),
     "missing": "必須の項目です", "extra_forbidden": "この項目は使えません（未知の項目）",

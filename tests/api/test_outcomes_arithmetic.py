@@ -51,7 +51,8 @@ def test_six_and_twelve_week_windows():
 
 def test_a_group_of_four_is_suppressed_and_five_is_shown():
     cohort = ([rec("knee_to_back", "h_a", 10, 20.0, 1, rmdq=[(0, 12), (80, 6)]) for _ in range(5)]
-              + [rec("back_to_knee", "h_b", 3, 20.0, 2, rmdq=[(0, 12), (80, 11)]) for _ in range(4)])
+              + [rec("back_to_knee", "h_b", 3, 20.0, 2, rmdq=[(0, 12), (80, 11)]) for _ in range(4)]
+              + [rec("concurrent", "h_c", 0, 20.0, 0) for _ in range(3)])  # two small groups: neither can be derived
     rows = outcomes.summarize(cohort)
     shown, hidden = row(rows, "pattern", "knee_to_back"), row(rows, "pattern", "back_to_knee")
     assert shown["patients"] == 5 and shown["mcid"]["rmdq"]["12"] == {"n": 5, "reached": 5, "share": 1.0,
@@ -63,8 +64,28 @@ def test_a_group_of_four_is_suppressed_and_five_is_shown():
     assert hidden["adherence"]["share"] is None and hidden["alerts"]["count"] is None  # never 0
     assert row(rows, "hypothesis", "h_b")["suppressed"] and not row(rows, "hypothesis", "h_a")["suppressed"]
     everyone = row(rows)
-    assert everyone["patients"] == 9 and everyone["alerts"]["count"] == 13
-    assert everyone["adherence"]["logged"] == 62 and everyone["adherence"]["share"] == round(62 / 180, 3)
+    assert everyone["patients"] == 12 and everyone["alerts"]["count"] == 13
+    assert everyone["adherence"]["logged"] == 62 and everyone["adherence"]["share"] == round(62 / 240, 3)
+
+
+def test_one_hidden_group_is_not_left_to_be_worked_out_from_the_total():
+    cohort = ([rec("knee_to_back", "h_a", nrs=[(0, 6), (42, 3)]) for _ in range(6)]
+              + [rec("back_to_knee", "h_b", nrs=[(0, 6), (42, 3)]) for _ in range(5)]
+              + [rec("concurrent", "h_c", nrs=[(0, 6), (42, 6)]) for _ in range(4)])
+    rows = outcomes.summarize(cohort)
+    assert row(rows)["patients"] == 15 and row(rows)["mcid"]["nrs"]["6"]["reached"] == 11
+    # all 15 minus 6 minus 5 would give the hidden 4: the smallest shown group (5) is hidden with it
+    assert row(rows, "pattern", "concurrent")["suppressed"] and row(rows, "pattern", "back_to_knee")["suppressed"]
+    assert row(rows, "pattern", "knee_to_back")["patients"] == 6
+    # the same for one cell: 5 with a 6-week follow-up in each of two groups, 3 in the third
+    cells = ([rec("knee_to_back", "h_a", odi=[(0, 40), (42, 20)]) for _ in range(5)] + [rec("knee_to_back", "h_a")]
+             + [rec("back_to_knee", "h_b", odi=[(0, 40), (42, 20)]) for _ in range(6)]
+             + [rec("concurrent", "h_c", odi=[(0, 40), (42, 20)]) for _ in range(3)] + [rec("concurrent", "h_c")] * 2)
+    rows = outcomes.summarize(cells)
+    knee, back = row(rows, "pattern", "knee_to_back"), row(rows, "pattern", "back_to_knee")
+    assert not knee["suppressed"] and not back["suppressed"]  # the groups are 6, 6 and 5 patients
+    assert row(rows, "pattern", "concurrent")["mcid"]["odi"]["6"]["suppressed"]  # only 3 followed up
+    assert knee["mcid"]["odi"]["6"]["suppressed"] and back["mcid"]["odi"]["6"]["n"] == 6
 
 
 def test_measure_info_carries_each_mcids_source_and_status():

@@ -100,3 +100,50 @@ def test_a_joa_value_past_the_range_names_the_field(therapist, app):
     block = r.text[r.text.index('data-field="tests.knee_extension_range.left"'):]
     assert "field-error" in block[:block.index('data-field="', 20)]
     assert 'value="-70"' in block
+
+
+def test_it_takes_age_and_sex_from_the_record_and_saves_diagnosis_comorbidities_notes_and_record_numbers(therapist, app):
+    import datetime as dt
+
+    pid = _new_patient(therapist, birth_year="1962", sex="female")
+    html = therapist.get(f"/patients/{pid}/assess").text
+    age = str(dt.date.today().year - 1962)
+    assert re.search(rf'name="demographics.age" inputmode="decimal" value="{age}"', html)
+    assert re.search(r'<option value="female"\s+selected', html)
+    r = therapist.post(f"/patients/{pid}/assess", data={
+        "csrf_token": _csrf(therapist), "demographics.age": age, "demographics.sex": "female",
+        "patient.chart_number": "０１２３４", "patient.furigana": "やまだ はなこ", "pain.knee.nrs": "5",
+        "history.knee_diagnosis": "osteoarthritis", "history.back_diagnosis": "spinal_stenosis",
+        "conditions": ["osteoporosis", "diabetes"], "notes": "杖歩行。\n夜間痛なし", "red_flags.saddle_numbness": "no"},
+        follow_redirects=False)
+    assert r.status_code == 303, r.text[:800]
+    with app.state.sessions() as db:
+        from ptplan.store.models import Patient
+
+        case = db.query(Assessment).filter_by(patient_id=pid).one().case_json
+        patient = db.get(Patient, pid)
+        assert (patient.chart_number, patient.furigana) == ("01234", "ヤマダ ハナコ")  # width and kana folded
+    assert case["history"]["knee_diagnosis"] == "osteoarthritis" and case["history"]["back_diagnosis"] == "spinal_stenosis"
+    assert case["conditions"] == ["osteoporosis", "diabetes"] and case["notes"] == "杖歩行。\n夜間痛なし"
+    assert "patient" not in case
+    follow_up = therapist.get(f"/patients/{pid}/assess?follow_up=1").text
+    assert 'value="01234"' in follow_up and "ヤマダ ハナコ" in follow_up and "杖歩行。" in follow_up
+    assert re.search(r'name="conditions" value="osteoporosis"\s+checked', follow_up)
+
+
+def test_a_chart_number_of_another_patient_is_refused_at_its_field_and_nothing_is_lost(therapist, app):
+    _new_patient(therapist, chart_number="A-77")
+    pid = _new_patient(therapist)
+    r = therapist.post(f"/patients/{pid}/assess", data={
+        "csrf_token": _csrf(therapist), "patient.chart_number": "A-77", "patient.furigana": "サトウ",
+        "pain.low_back.nrs": "3", "notes": "メモ"})
+    assert r.status_code == 422
+    block = r.text[r.text.index('data-field="patient.chart_number"'):]
+    assert "別の患者さんに登録されています" in block[:block.index('data-field="', 20)]
+    assert re.search(r'name="patient.chart_number" value="A-77"[^>]*autofocus', r.text)
+    assert 'value="サトウ"' in r.text and ">メモ</textarea>" in r.text
+    with app.state.sessions() as db:
+        assert db.query(Assessment).filter_by(patient_id=pid).count() == 0
+    r = therapist.post("/patients", data={"name": "Dup", "chart_number": "A-77", "furigana": "abc",
+                                          "csrf_token": _csrf(therapist)})
+    assert r.status_code == 422 and "カタカナかひらがな" in r.text and 'value="A-77"' in r.text

@@ -43,7 +43,9 @@ def dynamic_msgids() -> set[str]:
             if f.unit and f.unit != "none":
                 ids.add(f"unit.{f.unit}")
             prefix = "choice" if f.name.startswith(("tests.", "movement.")) else f"opt.{f.name.split('.')[-1]}"
-            if f.kind in ("select", "checks"):
+            if f.help:
+                ids.add(f.help)
+            if f.kind in ("select", "checks") and not f.option_labels:  # option_labels: the KB's own names
                 ids |= {f"{prefix}.{o}" for o in f.options}
         ids |= {t for t, _p, _f in sec.groups if isinstance(t, str) and t.startswith("region.")}
     return ids

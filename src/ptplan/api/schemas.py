@@ -103,6 +103,8 @@ class PatientOut(_Out):
     id: int
     clinic_id: int
     name: str
+    furigana: str | None
+    chart_number: str | None
     birth_year: int | None
     sex: str | None
     note: str | None

@@ -10,11 +10,31 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ptplan.core import kana
 from ptplan.core.plan_edits import storable_text as plain_text
 from ptplan.core.sessions import ExerciseDone
 from ptplan.errors import InputError, Problem, message_ja
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text)]
+
+
+def _reading(text: str) -> str | None:
+    # stored in katakana (ptplan.core.kana); hiragana, half-width kana, spaces and 「ー・」 are accepted
+    reading = kana.furigana(text)
+    if reading and not all(0x30A0 <= ord(c) <= 0x30FF or c == " " for c in reading):
+        raise PydanticCustomError("not_kana", "expected the reading in katakana or hiragana (フリガナ)")
+    return reading
+
+
+def _chart_number(text: str) -> str | None:
+    number = kana.nfkc(text)  # full-width digits and letters as typed by a Japanese IME become ASCII
+    if number and not all(c.isascii() and (c.isalnum() or c in "-_/.") for c in number):
+        raise PydanticCustomError("chart_number_format", "expected letters, digits and - _ / . (カルテ番号)")
+    return number or None
+
+
+Furigana = Annotated[str, Field(max_length=200), AfterValidator(plain_text), AfterValidator(_reading)]
+ChartNumber = Annotated[str, Field(max_length=50), AfterValidator(plain_text), AfterValidator(_chart_number)]
 Note = Annotated[str, Field(max_length=5000), AfterValidator(plain_text)]
 Role = Literal["admin", "therapist", "patient"]
 EARLIEST = dt.date(1900, 1, 1)
@@ -71,6 +91,8 @@ class ClinicSettingsPatch(_In):
 
 class PatientIn(_In):
     name: Name
+    furigana: Furigana | None = Field(None, description="reading of the name (フリガナ), stored in katakana")
+    chart_number: ChartNumber | None = Field(None, description="the clinic's patient number (カルテ番号), unique in the clinic")
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     sex: Literal["female", "male", "other"] | None = None
     note: Note | None = None
@@ -78,6 +100,8 @@ class PatientIn(_In):
 
 class PatientPatch(_In):
     name: Name | None = None
+    furigana: Furigana | None = None
+    chart_number: ChartNumber | None = None
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     sex: Literal["female", "male", "other"] | None = None
     note: Note | None = None

@@ -7,7 +7,8 @@ cohorts); :func:`report` reads the clinic through the store and is the audited u
 the measures' own (:func:`ptplan.core.measures.compare`, direction-aware, points or percent of baseline) with
 each MCID's source and status from ``kb/measures.yaml``; windows and the smallest group shown are
 ``outcomes.yaml``. A group, or a cell, of fewer than ``min_group`` patients is suppressed: its numbers are
-``None`` and ``suppressed`` is true, so no reader can take it for 0.
+``None`` and ``suppressed`` is true, so no reader can take it for 0. Where one suppressed group or cell could be
+worked out from the clinic total, the smallest shown one of that split is suppressed as well.
 """
 
 from __future__ import annotations
@@ -110,6 +111,33 @@ def _group(records: list[PatientRecord], cfg: OutcomesData, kb) -> dict[str, Any
             {"count": sum(r.alerts for r in records), "suppressed": False}}
 
 
+HIDDEN_CELL = {"n": None, "reached": None, "share": None, "suppressed": True}
+
+
+def _hide(group: dict) -> None:
+    group.update(patients=None, suppressed=True, alerts={"count": None, "suppressed": True},
+                 adherence={"logged": None, "prescribed": None, "share": None, "suppressed": True})
+    for by_week in group["mcid"].values():
+        for w in by_week:
+            by_week[w] = dict(HIDDEN_CELL)
+
+
+def _complement(split: list[dict], total: dict) -> None:
+    """Each split (by pattern, by hypothesis) covers every patient, so one hidden group or cell could be read
+    back as the whole clinic minus the shown ones: then the smallest shown one is hidden too."""
+    hidden = [g for g in split if g["suppressed"]]
+    shown = [g for g in split if not g["suppressed"]]
+    if len(hidden) == 1 and shown and not total["suppressed"]:
+        _hide(min(shown, key=lambda g: (g["patients"], g["id"])))
+    for name, by_week in total["mcid"].items():
+        for w, whole in by_week.items():
+            cells = [g["mcid"][name][w] for g in split]
+            open_cells = [c for c in cells if not c["suppressed"]]
+            if not whole["suppressed"] and sum(c["suppressed"] for c in cells) == 1 and open_cells:
+                victim = min(open_cells, key=lambda c: c["n"])
+                victim.update(HIDDEN_CELL)
+
+
 def summarize(records: list[PatientRecord], kb=None, cfg: OutcomesData | None = None) -> list[dict[str, Any]]:
     """One row per group: ``by`` (all / pattern / hypothesis), ``id`` and the numbers (see :func:`_group`)."""
     cfg = cfg or data()
@@ -119,8 +147,10 @@ def summarize(records: list[PatientRecord], kb=None, cfg: OutcomesData | None = 
         groups: dict[str, list[PatientRecord]] = {}
         for r in records:
             groups.setdefault(keys[by](r), []).append(r)
-        for gid in sorted(groups):
-            out.append({"by": by, "id": gid, **_group(groups[gid], cfg, kb)})
+        split = [{"by": by, "id": gid, **_group(groups[gid], cfg, kb)} for gid in sorted(groups)]
+        if by != "all" and out:
+            _complement(split, out[0])
+        out += split
     return out
 
 

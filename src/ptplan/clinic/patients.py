@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from ptplan.clinic.access import STAFF, Actor, use_case
+from ptplan.errors import InputError
 from ptplan.store import repositories as repo
 from ptplan.store.models import Patient
 
-FIELDS = ("name", "birth_year", "sex", "note")
+FIELDS = ("name", "furigana", "chart_number", "birth_year", "sex", "note")
+
+
+def _chart_number_free(actor: Actor, number: str | None, patient_id: int | None = None) -> None:
+    """A カルテ番号 names one patient of the clinic: a second patient with it is refused (409), naming the field."""
+    if not number:
+        return
+    other = repo.patient_with_chart_number(actor.db, actor.clinic_id, number)
+    if other is not None and other != patient_id:
+        raise InputError.single("chart_number", f"chart number {number} is already used by another patient",
+                                "duplicate", f"カルテ番号 {number} は別の患者さんに登録されています", status=409)
 
 
 @use_case
@@ -21,6 +32,7 @@ def list_patients(actor: Actor, q: str | None, limit: int, offset: int) -> tuple
 def create_patient(actor: Actor, fields: dict) -> Patient:
     """A new patient record; admins and therapists of the clinic may add one."""
     actor.require(*STAFF)
+    _chart_number_free(actor, fields.get("chart_number"))
     patient = repo.create_patient(actor.db, actor.clinic_id, **{k: fields.get(k) for k in FIELDS})
     actor.audit("create", "patient", patient.id, patient.id)
     return patient
@@ -38,6 +50,8 @@ def update_patient(actor: Actor, patient_id: int, changes: dict) -> Patient:
     """Set the given fields (a name cannot be cleared)."""
     actor.require(*STAFF)
     patient = actor.patient(patient_id)
+    if changes.get("chart_number"):
+        _chart_number_free(actor, changes["chart_number"], patient.id)
     for key, value in changes.items():
         if key in FIELDS and not (key == "name" and value is None):
             setattr(patient, key, value)

@@ -79,12 +79,15 @@ class Clinic(Base):
 
 class Patient(Base):
     __tablename__ = "patients"
-    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name", "id"),)  # covers ORDER BY name, id
+    __table_args__ = (Index("ix_patients_clinic_name", "clinic_id", "name", "id"),  # covers ORDER BY name, id
+                      Index("ux_patients_clinic_chart_number", "clinic_id", "chart_number", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(200))
     # Reading in katakana (フリガナ); name search covers it (ptplan.store.name_search).
     furigana: Mapped[str | None] = mapped_column(String(200))
+    # The clinic's own patient number (カルテ番号), unique within the clinic (migration 0011).
+    chart_number: Mapped[str | None] = mapped_column(String(50))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)

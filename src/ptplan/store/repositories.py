@@ -196,6 +196,11 @@ def get_patient(db: Session, clinic_id: int, patient_id: int, lock: bool = False
     return patient
 
 
+def patient_with_chart_number(db: Session, clinic_id: int, number: str) -> int | None:
+    """The id of the clinic's patient with this カルテ番号, if any (unique index of migration 0011)."""
+    return db.scalar(select(Patient.id).where(Patient.clinic_id == clinic_id, Patient.chart_number == number))
+
+
 def create_patient(db: Session, clinic_id: int, **fields) -> Patient:
     patient = Patient(clinic_id=clinic_id, **fields)
     db.add(patient)

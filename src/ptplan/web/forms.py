@@ -28,6 +28,8 @@ OPTIONS = {
     "level": ("sedentary", "light", "moderate", "active"),
     "occupation": ("desk", "standing", "manual", "driving", "homemaker", "retired", "student", "other"),
     "helps": ("heat", "cold", "rest", "movement", "walking", "lying", "sitting"),
+    "knee_diagnosis": ("osteoarthritis", "meniscus", "ligament", "patellofemoral", "other", "none", "unknown"),
+    "back_diagnosis": ("spinal_stenosis", "disc_herniation", "spondylolisthesis", "other", "none", "unknown"),
 }
 SYMPTOMS = ("worse_sitting", "worse_standing", "worse_walking", "worse_bending", "worse_extension", "worse_stairs",
             "eases_with_movement", "morning_stiffness_back", "morning_stiffness_knee", "night_pain", "numbness",
@@ -50,6 +52,7 @@ class Field:
     help: str = ""  # a msgid shown under the label (e.g. the sign convention of a field)
     choices: tuple = ()  # kind "scale": (code as posted, anchor Text or None) per answer
     negate: bool = False  # the form shows the opposite sign of the case value (JOA notation of extension deficits)
+    option_labels: dict = field(default_factory=dict)  # option -> Text, where the KB names the options
 
 
 @dataclass
@@ -60,11 +63,29 @@ class Section:
     groups: list = field(default_factory=list)  # (title Text, procedure Text | None, [Field]) per test / question group
 
 
+#: fields of the patient record (not of the case), saved to the patient when the assessment is saved
+RECORD_FIELDS = ("patient.chart_number", "patient.furigana")
+
+
+def record_fields(kb) -> list[Field]:
+    """Who the patient is and what is already known: the record's numbers, age and sex (filled in from the
+    patient record), the diagnoses, the comorbidities of the KB's conditions, and a free note."""
+    conditions = kb.kind("conditions")
+    return [Field("patient.chart_number", "text", "patients.chart_number"),
+            Field("patient.furigana", "text", "patients.furigana"),
+            Field("demographics.age", "number", "f.age", unit="years", lo=10, hi=110),
+            Field("demographics.sex", "select", "f.sex", OPTIONS["sex"]),
+            Field("demographics.height_cm", "number", "f.height", unit="cm", lo=100, hi=230),
+            Field("demographics.weight_kg", "number", "f.weight", unit="kg", lo=25, hi=300),
+            Field("history.knee_diagnosis", "select", "f.knee_diagnosis", OPTIONS["knee_diagnosis"]),
+            Field("history.back_diagnosis", "select", "f.back_diagnosis", OPTIONS["back_diagnosis"]),
+            Field("conditions", "checks", "f.conditions", tuple(conditions),
+                  option_labels={cid: c.name for cid, c in conditions.items()}),
+            Field("notes", "longtext", "f.notes")]
+
+
 def interview_fields() -> list[Field]:
-    f = [Field("demographics.age", "number", "f.age", unit="years", lo=10, hi=110),
-         Field("demographics.sex", "select", "f.sex", OPTIONS["sex"]),
-         Field("demographics.height_cm", "number", "f.height", unit="cm", lo=100, hi=230),
-         Field("demographics.weight_kg", "number", "f.weight", unit="kg", lo=25, hi=300)]
+    f = []
     for site in ("low_back", "knee"):
         f += [Field(f"pain.{site}.nrs", "number", f"f.pain_{site}", unit="0-10", lo=0, hi=10),
               Field(f"pain.{site}.nrs_worst", "number", f"f.pain_{site}_worst", unit="0-10", lo=0, hi=10)]
@@ -144,7 +165,8 @@ def sections(kb=None) -> list[Section]:
         if obs is not None:
             movement.append((obs.name, obs.procedure, [Field(f"movement.{task}.observations", "checks", "f.observations",
                                                               tuple(obs.record.choices))]))
-    return [Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb)),
+    return [Section("record", "sec.record", record_fields(kb)),
+            Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb)),
             Section("questionnaires", "sec.questionnaires", [], questionnaire_groups(kb)),
             Section("tests", "sec.tests", [], [(t.name, t.procedure, test_fields(t)) for t in tests]),
             Section("movement", "sec.movement", [], movement)]
@@ -188,6 +210,8 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
     data: dict = {}
     problems: list[Problem] = []
     for name, f in fields.items():
+        if name in RECORD_FIELDS:
+            continue  # the patient record's, not the case's
         if f.kind == "checks":
             values = [v for v in form.getlist(name) if v in f.options]
             if values:
@@ -206,6 +230,8 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
             value = {"yes": True, "no": False}.get(raw)
         elif f.kind == "textarea":
             value = [line.strip() for line in raw.splitlines() if line.strip()][:10]
+        elif f.kind == "longtext":
+            value = str(form.get(name)).strip()
         else:
             value = raw
         if value is not None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import ImmutableMultiDict
 
-from ptplan.clinic import assessments, inputs
+from ptplan.clinic import assessments, inputs, patients
 from ptplan.core import services
 from ptplan.core.case import Case
 from ptplan.errors import InputError
@@ -35,7 +35,30 @@ def assessment_form(patient_id: IdPath, request: Request, db: SessionDep):
     last = assessments.latest_case(p.actor, patient.id) if follow_up else None
     values: dict = forms.to_form(last) if last else {}
     values["assessed_on"] = dt.date.today().isoformat()
+    values.update(from_record(patient, dt.date.today()))
     return _form_page(p, patient, values, {}, follow_up)
+
+
+def from_record(patient, on: dt.date) -> dict[str, str]:
+    """What the patient record already says: its numbers, the age this calendar year (the record keeps only the
+    birth year, so the birthday may still be ahead) and the sex; not typed again."""
+    out = {"patient.chart_number": patient.chart_number or "", "patient.furigana": patient.furigana or ""}
+    if patient.birth_year and 10 <= on.year - patient.birth_year <= 110:
+        out["demographics.age"] = str(on.year - patient.birth_year)
+    if patient.sex:
+        out["demographics.sex"] = patient.sex
+    return out
+
+
+def _record_changes(patient, form) -> tuple[dict, dict]:
+    """(changes to the patient record, problems by field) from the form's patient fields."""
+    typed = {name.split(".", 1)[1]: str(form.get(name) or "").strip() for name in forms.RECORD_FIELDS if name in form}
+    try:
+        body = inputs.parse(inputs.PatientPatch, {k: v for k, v in typed.items() if v})
+    except InputError as err:
+        return {}, forms.by_field(err.under("patient.").problems, {}, dict.fromkeys(forms.RECORD_FIELDS))
+    changes = {k: getattr(body, k) for k in typed if getattr(body, k) != getattr(patient, k)}
+    return changes, {}
 
 
 @router.post("/patients/{patient_id}/assess")
@@ -45,6 +68,13 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
     form = await checked_form(request, p)
     fields = forms.all_fields(forms.sections(p.actor.knowledge()))
     case, errors = forms.validate(form, fields)
+    changes, record_errors = _record_changes(patient, form)
+    errors = {**record_errors, **errors}
+    if not errors and changes:
+        try:  # a カルテ番号 another patient has is refused before anything is stored
+            patients.update_patient(p.actor, patient.id, changes)
+        except InputError as err:
+            errors = forms.by_field(err.under("patient.").problems, case, fields)
     if not errors:
         case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
         case["lang"] = p.lang

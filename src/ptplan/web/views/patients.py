@@ -31,7 +31,7 @@ def patient_list(request: Request, db: SessionDep):
 async def create_patient(request: Request, db: SessionDep):
     p = page(request, db, login=True, roles=STAFF)
     form = await checked_form(request, p)
-    values = {k: str(form.get(k) or "").strip() for k in ("name", "birth_year", "sex", "note")}
+    values = {k: str(form.get(k) or "").strip() for k in ("name", "furigana", "chart_number", "birth_year", "sex", "note")}
     try:
         body = inputs.parse(inputs.PatientIn, {k: v for k, v in values.items() if v})
         patient = patients.create_patient(p.actor, body.model_dump())
