@@ -108,7 +108,7 @@ def test_it_serves_every_query_length_from_an_index(shared):
         if conn.dialect.name == "sqlite":
             params = tuple(stmt.params[k] for k in stmt.positiontup)
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {stmt}", params))
-            # 3+ characters: the FTS5 trigram table; 1–2: the piece table's primary key (migration 0011).
+            # 3+ characters: the FTS5 trigram table; 1–2: the piece table's primary key (migration 0012).
             pieces = "SEARCH patient_name_grams USING PRIMARY KEY (clinic_id=? AND gram=?)"
             index = "VIRTUAL TABLE INDEX" if len(q) >= 3 else pieces
             assert index in plan, plan
@@ -179,10 +179,10 @@ def test_a_reading_is_found_however_its_kana_are_typed(db, typed):
 
 
 def test_the_sqlite_piece_table_migration_carries_stored_names_both_ways(tmp_path):
-    # 0011 moves SQLite's 1–2 character search from 0004's FTS5 table to the piece table, filling it from
+    # 0012 moves SQLite's 1–2 character search from 0004's FTS5 table to the piece table, filling it from
     # the stored patients; its downgrade fills the FTS5 table again, and the triggers follow each way.
     with temporary_engine("sqlite", tmp_path) as engine:
-        store_db.upgrade(engine, "0010")
+        store_db.upgrade(engine, "0011")
         with store_db.session_factory(engine)() as db:
             clinic = repo.get_or_create_clinic(db, "Aoba")
             for name, furigana in PATIENTS:
@@ -194,7 +194,7 @@ def test_the_sqlite_piece_table_migration_carries_stored_names_both_ways(tmp_pat
             assert wrong == {}
             add(db, clinic.id, "藤本 健", "フジモト ケン")  # by the new triggers
             db.commit()
-        store_db.downgrade(engine, "0010")
+        store_db.downgrade(engine, "0011")
         with engine.connect() as conn:
             hits = conn.execute(text("SELECT count(*) FROM patients_name_grams WHERE patients_name_grams MATCH :m"),
                                 {"m": f'"c{clinic.id}・藤"'}).scalar()

@@ -6,7 +6,7 @@
   migration 0004); PostgreSQL's ``LIKE``/``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
 - 1–2 characters, both databases: the B-tree side table ``patient_name_grams(clinic_id, gram, name,
   patient_id)`` of every 1- and 2-character piece of name and furigana, primary key in that order
-  (migration 0006 on PostgreSQL, 0011 on SQLite; triggers keep it in step): the count is one range of
+  (migration 0006 on PostgreSQL, 0012 on SQLite; triggers keep it in step): the count is one range of
   the key and :func:`piece_query` pages in name order along it, however common the character.
 
 A trigram index cannot serve a query shorter than three characters, and two-character surnames and

@@ -11,15 +11,15 @@ once. The triggers of 0004 are replaced by ones that keep the trigram table and 
 the FTS5 piece table is dropped. PostgreSQL is unchanged. (As 0004 says of its triggers: a later SQLite
 batch migration that recreates the patients table must create these triggers again.)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
