@@ -35,6 +35,20 @@ def test_it_gives_a_new_clinic_its_code_and_keeps_the_api_name_rule(tmp_path):
         assert field in (str(result.exception) + result.output), (bad, result.output)
     assert _run(tmp_path, "user", "create", "mika@kita-2", "--clinic", "北クリニック",
                 PTPLAN_NEW_PASSWORD="long-enough-pw").exit_code == 0
+    # a code that login names already end in (e.g. after a downgrade reset the codes) is not given again
+    from ptplan.store import db as store_db
+    from ptplan.store import repositories as repo
+    from ptplan.store.models import Clinic
+
+    engine = store_db.make_engine(f"sqlite:///{tmp_path / 'ptplan.sqlite3'}")
+    with store_db.session_factory(engine)() as db:
+        db.query(Clinic).update({Clinic.code: "c1"})
+        db.commit()
+        assert repo.get_or_create_clinic(db, "Kita 2").code != "kita-2"
+    engine.dispose()
+    taken = _run(tmp_path, "user", "create", "sora", "--clinic", "Other", "--clinic-code", "kita-2",
+                 PTPLAN_NEW_PASSWORD="long-enough-pw")
+    assert taken.exit_code != 0 and "clinic_code" in (str(taken.exception) + taken.output)
 
 
 def test_it_refuses_a_patient_login_without_a_patient_record(tmp_path):

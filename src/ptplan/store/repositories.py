@@ -62,8 +62,7 @@ def get_or_create_clinic(db: Session, name: str, code: str | None = None) -> Cli
     if code is not None:
         check_clinic_code(db, code)
     wanted = code or _slug(name)
-    free = bool(wanted) and not GENERATED_CODE.fullmatch(wanted) and \
-        db.scalar(select(Clinic.id).where(Clinic.code == wanted)) is None
+    free = bool(wanted) and not GENERATED_CODE.fullmatch(wanted) and _code_free(db, wanted)
     clinic = Clinic(name=name, code=wanted if free else f"tmp-{secrets.token_hex(8)}")
     db.add(clinic)
     db.flush()
@@ -79,9 +78,16 @@ def check_clinic_code(db: Session, code: str) -> None:
                                 "and not c followed by digits, which are kept for generated codes)", "pattern",
                                 "クリニックコードは半角英小文字・数字・ハイフン 40 文字以内で指定してください"
                                 "（先頭と末尾はハイフン不可。c＋数字は自動で付くコード用です）", status=422)
-    if db.scalar(select(Clinic.id).where(Clinic.code == code)) is not None:
+    if not _code_free(db, code):
         raise InputError.single("clinic_code", f"the clinic code {code!r} is taken", "duplicate",
                                 f"クリニックコード {code!r} は既に使われています", status=409)
+
+
+def _code_free(db: Session, code: str) -> bool:
+    # Nor may login names end in it: after a downgrade and upgrade of migration 0010 the clinics have c<id>
+    # again, and a new clinic given an old code must not gain a namespace where names already exist.
+    return db.scalar(select(Clinic.id).where(Clinic.code == code)) is None and \
+        db.scalar(select(User.id).where(User.username.like(f"%@{code}")).limit(1)) is None
 
 
 def _slug(name: str) -> str:

@@ -2,7 +2,8 @@
 
 Login names stay unique across the server, but an admin can only create names inside the clinic's own
 namespace (``<name>@<code>``), so "taken" never answers for another clinic's login names. Existing
-clinics get ``c<id>``; names created before keep working as they are.
+clinics get ``c<id>``; names created before keep working as they are. A downgrade drops the codes: the
+next upgrade gives every clinic ``c<id>`` again (the login names keep their old suffix).
 
 Revision ID: 0010
 Revises: 0009
