@@ -12,25 +12,15 @@ as suppressed, as they would in a real clinic.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import socket
-import tempfile
-import threading
-import time
-from pathlib import Path
 
-import uvicorn
-from playwright.sync_api import sync_playwright
+from sample_site import HERE, demo_site, log_in
 
 from ptplan.clinic import seed
 from ptplan.core import measures, services
-from ptplan.server import create_app
-from ptplan.settings import Settings
 from ptplan.store import repositories as repo
 from ptplan.store.models import Clinic, MeasureResult, Plan, SessionLog
 
-HERE = Path(__file__).resolve().parent
 COHORT = {"04_knee_to_back": 7, "05_back_to_knee": 6, "06_concurrent_older_adult": 5, "01_hamstring_office_worker": 3}
 # answers that score to the wanted value: NRS the rating itself, RDQ a total, ODI (sum x 2 %) spread over the
 # 10 sections, KOOS-12 one item code (0-4) for all 12 items (summary 100 - 25 x code)
@@ -78,33 +68,10 @@ def _cohort(db, today: dt.date) -> None:
 
 
 def main() -> None:
-    app = create_app(Settings(data_dir=Path(tempfile.mkdtemp()), secret_key="sample-secret-" + "z" * 30))
-    today = dt.date.today()
-    with app.state.sessions() as db:
-        seed.load_demo(db, today)
-        _cohort(db, today)
-        db.commit()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=os.environ.get("PTPLAN_CHROMIUM", "/usr/bin/chromium"),
-                                     args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP").new_page()
-        page.goto(f"{base}/login")
-        page.fill("#username", "demo-admin")
-        page.fill("#password", seed.DEMO_PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
+    with demo_site(lambda db: _cohort(db, dt.date.today())) as (base, page, _app):
+        log_in(page, base, "demo-admin")
         page.goto(f"{base}/outcomes")
         page.screenshot(path=str(HERE / "web_outcomes_ja.png"), full_page=True)
-        browser.close()
-    server.should_exit = True
     print(f"wrote {HERE}/web_outcomes_ja.png")
 
 
