@@ -95,6 +95,9 @@ class RateLimited(PtplanError):
 
 _JA_BY_TYPE = {
     "date_out_of_range": "1900-01-01 から明日までの日付を入力してください",
+    "name_text": "制御文字・文字方向の制御文字・非文字は使えません",
+    "name_blank": "空白や見えない文字だけの名前は使えません",
+    "duplicate_key": "同じ項目が JSON に 2 回以上あります",
     "not_kana": "フリガナはカタカナかひらがなで入力してください",
     "chart_number_format": "カルテ番号は英数字と - _ / . で入力してください",
     "username": ("ユーザー名は半角英数字と _ . - を 3 文字以上にしてください"

@@ -3,11 +3,12 @@ composition root (:func:`ptplan.server.create_app`) has built."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from ptplan.api import errors
 from ptplan.api.routers import ROUTERS
+from ptplan.api.strict_json import no_duplicate_keys
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = f"{API_PREFIX}/openapi.json"
@@ -16,7 +17,7 @@ OPENAPI_URL = f"{API_PREFIX}/openapi.json"
 def install(app: FastAPI) -> None:
     errors.install(app)
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(no_duplicate_keys)])
     app.openapi = lambda: _openapi(app)
 
 

@@ -107,7 +107,7 @@ class PatientOut(_Out):
     chart_number: str | None
     birth_year: int | None
     sex: str | None
-    note: str | None
+    note: str | None = Field(description="the therapist's remarks: staff only, null when a patient reads their own record")
     created_at: dt.datetime
 
 

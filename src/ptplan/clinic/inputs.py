@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -16,7 +17,28 @@ from ptplan.core.sessions import ExerciseDone
 from ptplan.errors import InputError, Problem, message_ja
 from ptplan.store.auth import POLICY_MAX
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text)]
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_nonchar(ch: str) -> bool:
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+
+
+def _visible_name(value: str) -> str:
+    # A name is shown in lists and read aloud: control characters (ESC, BEL...), direction overrides
+    # (which reorder what follows on screen), noncharacters, or nothing visible at all are refused.
+    bad = [ch for ch in value if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS or _is_nonchar(ch)]
+    if bad:
+        raise PydanticCustomError("name_text", "must not contain control, text-direction or non-characters "
+                                  f"(found U+{ord(bad[0]):04X})")
+    if all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Mn") for ch in value):
+        raise PydanticCustomError("name_blank", "expected a name with visible characters, not only spaces or "
+                                  "invisible ones")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text), AfterValidator(_visible_name)]
 
 
 def _reading(text: str) -> str | None:

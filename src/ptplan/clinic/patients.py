@@ -38,11 +38,19 @@ def create_patient(actor: Actor, fields: dict) -> Patient:
     return patient
 
 
+STAFF_ONLY = ("note",)  # the therapist's remarks about the patient: not part of the patient's own view
+
+
 @use_case
-def get_patient(actor: Actor, patient_id: int) -> Patient:
+def get_patient(actor: Actor, patient_id: int) -> dict:
+    """The record as ``actor`` may see it (a plain dict, so hiding a field never touches the stored row):
+    a patient reading their own record gets no staff-only fields (they are None)."""
     patient = actor.patient(patient_id)
     actor.audit("read", "patient", patient.id, patient.id)
-    return patient
+    shown = {column.key: getattr(patient, column.key) for column in Patient.__table__.columns}
+    if actor.user.role not in STAFF:
+        shown.update(dict.fromkeys(STAFF_ONLY))
+    return shown
 
 
 @use_case
