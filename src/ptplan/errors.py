@@ -106,10 +106,11 @@ _JA_BY_TYPE = {
     "bool_type": "はい／いいえ（true / false）で入力してください", "string_type": "文字列を入力してください",
     "literal_error": "決められた選択肢から選んでください", "enum": "決められた選択肢から選んでください",
     "dict_type": "項目の対応表（mapping）が必要です", "list_type": "リストが必要です",
-    "string_too_long": "文字数が多すぎます", "too_long": "項目数が多すぎます",
+    "too_long": "項目数が多すぎます",
     "string_pattern_mismatch": "形式が正しくありません", "json_invalid": "JSON として読めません",
 }
-_JA_BOUNDS = {"greater_than_equal": ("ge", "{} 以上"), "less_than_equal": ("le", "{} 以下"),
+_JA_BOUNDS = {"string_too_long": ("max_length", "{} 文字以内"), "string_too_short": ("min_length", "{} 文字以上"),
+              "greater_than_equal": ("ge", "{} 以上"), "less_than_equal": ("le", "{} 以下"),
               "greater_than": ("gt", "{} より大きい"), "less_than": ("lt", "{} より小さい")}
 
 

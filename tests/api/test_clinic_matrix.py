@@ -18,7 +18,19 @@ from fastapi.testclient import TestClient
 from personas import CASE, PASSWORD
 from test_authorization_matrix import ALL, PERSONAS, STAFF
 
-from ptplan.clinic import assessments, audit_log, exports, measures, patients, plans, read_models, sessions, users, videos
+from ptplan.clinic import (
+    assessments,
+    audit_log,
+    clinic_settings,
+    exports,
+    measures,
+    patients,
+    plans,
+    read_models,
+    sessions,
+    users,
+    videos,
+)
 from ptplan.clinic.access import Actor
 from ptplan.core.case import Case
 from ptplan.errors import NotFoundError, PermissionDenied
@@ -73,6 +85,9 @@ USE_CASES = [
     UseCase("get_user", ("admin",), lambda a, i: users.get_user(a, i["user"])),
     UseCase("update_user", ("admin",), lambda a, i: users.update_user(a, i["user"], {"display_name": "R"})),
     UseCase("admin_page", ("admin",), lambda a, i: users.admin_page(a), targeted=False),
+    UseCase("get_clinic_settings", ("admin",), lambda a, i: clinic_settings.get_settings(a), targeted=False),
+    UseCase("update_clinic_settings", ("admin",),
+            lambda a, i: clinic_settings.update_settings(a, {"keep_video_clips": False}), targeted=False),
     UseCase("audit_events", ("admin",), lambda a, i: audit_log.list_events(a, None, 10, 0), targeted=False),
     UseCase("outcome_rows", STAFF, lambda a, i: exports.outcome_rows(a, "secret"), targeted=False),
     UseCase("patient_rows", STAFF, lambda a, i: read_models.patient_rows(a, None), targeted=False),
@@ -161,6 +176,7 @@ PAGES = [
     Page("POST", "/admin/users", ("admin",), {"username": "web{n}", "password": "long-enough-pw", "role": "therapist"},
          (303,), targeted=False),
     Page("GET", "/admin/audit", ("admin",), targeted=False),
+    Page("POST", "/admin/settings", ("admin",), {}, (303,), targeted=False),  # box unchecked: keep clips off
 ]
 
 

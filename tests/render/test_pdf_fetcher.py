@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from ptplan.render.pdf import FAMILY, FONTS, PACKAGE, RefusedURL, check_url
+from ptplan.render.pdf import FAMILY, FONTS, PACKAGE, RefusedURL, check_url, font_face_css
 
 weasyprint = pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
@@ -76,9 +76,15 @@ def test_a_hostile_page_reaches_no_socket_and_still_renders(listener, caplog):
 
 
 def test_the_hostile_page_would_reach_the_socket_without_the_guard(listener):
-    """Control: WeasyPrint's own fetcher does make the requests and attach the file that the guard stops."""
+    """Control: WeasyPrint's own fetcher does make the requests and attach the file that the guard stops.
+    Same packaged fonts as write_pdf, so only the fetcher differs (and a machine without system fonts,
+    where Pango would crash the process on a page with no usable font, runs it too)."""
+    from weasyprint.text.fonts import FontConfiguration
+
     port, hits = listener
-    pdf = weasyprint.HTML(string=hostile_html(port)).write_pdf()
+    font_config = FontConfiguration()
+    fonts = weasyprint.CSS(string=font_face_css(), font_config=font_config)
+    pdf = weasyprint.HTML(string=hostile_html(port)).write_pdf(stylesheets=[fonts], font_config=font_config)
     assert "/x" in hits
     assert b"/EmbeddedFile" in pdf
 

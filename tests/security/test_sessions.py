@@ -64,6 +64,26 @@ def test_the_policy_accepts_long_phrases_in_either_language():
     assert auth.password_problems("short", "u")[0].startswith("expected at least 12")
 
 
+def test_passwords_of_64_to_128_characters_are_accepted_and_longer_ones_refused_with_the_limit(world):
+    # ASVS V2.1.2; a random-looking phrase so zxcvbn has nothing to say about it
+    phrase = "腰痛体操を毎日続けて膝も楽 Kz7-q" * 60  # 1200 characters
+    for length in (64, 128):
+        assert auth.password_problems(phrase[:length], "newbie") == [], length
+    refused = auth.password_problems(phrase[:129], "newbie")
+    assert refused and "at most 128" in refused[0] and "128 文字以内" in refused[0]
+    admin = world.client("ayako")
+    for length, status in ((64, 201), (128, 201), (129, 422), (1001, 422)):
+        body = {"username": f"len{length}-user", "password": phrase[:length], "role": "therapist"}
+        resp = admin.post("/api/v1/users", json=body)
+        assert resp.status_code == status, (length, resp.text)
+        if status == 422:
+            problem = resp.json()["error"]["problems"][0]
+            assert problem["field"] == "password" and "128" in problem["message"] and "128 文字以内" in problem["message_ja"]
+    user_id = admin.get("/api/v1/users", params={"limit": 200}).json()["items"][-1]["id"]
+    too_long = admin.patch(f"/api/v1/users/{user_id}", json={"password": phrase[:129]})
+    assert too_long.status_code == 422 and too_long.json()["error"]["problems"][0]["field"] == "password"
+
+
 def test_the_web_admin_form_uses_the_same_rules(world):
     import re
 

@@ -108,7 +108,10 @@ def test_it_serves_every_query_length_from_an_index(shared):
         if conn.dialect.name == "sqlite":
             params = tuple(stmt.params[k] for k in stmt.positiontup)
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {stmt}", params))
-            assert "VIRTUAL TABLE INDEX" in plan, plan
+            # 3+ characters: the FTS5 trigram table; 1–2: the piece table's primary key (migration 0012).
+            pieces = "SEARCH patient_name_grams USING PRIMARY KEY (clinic_id=? AND gram=?)"
+            index = "VIRTUAL TABLE INDEX" if len(q) >= 3 else pieces
+            assert index in plan, plan
         else:
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # ten rows: make the planner show its index
             plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {stmt}", stmt.params))
@@ -173,3 +176,30 @@ def test_a_reading_is_found_however_its_kana_are_typed(db, typed):
     assert found(db, clinic.id, typed) == ["佐藤 花子"]
     assert repo.list_patients(db, clinic.id, typed, 50, 0)[1] == 1
     assert found(db, clinic.id, "ｼｮｳ") == ["伊藤 翔"]
+
+
+def test_the_sqlite_piece_table_migration_carries_stored_names_both_ways(tmp_path):
+    # 0012 moves SQLite's 1–2 character search from 0004's FTS5 table to the piece table, filling it from
+    # the stored patients; its downgrade fills the FTS5 table again, and the triggers follow each way.
+    with temporary_engine("sqlite", tmp_path) as engine:
+        store_db.upgrade(engine, "0011")
+        with store_db.session_factory(engine)() as db:
+            clinic = repo.get_or_create_clinic(db, "Aoba")
+            for name, furigana in PATIENTS:
+                add(db, clinic.id, name, furigana)
+            db.commit()
+        store_db.upgrade(engine)
+        with store_db.session_factory(engine)() as db:
+            wrong = {q: found(db, clinic.id, q) for q in FOUND if found(db, clinic.id, q) != naive(q, PATIENTS)}
+            assert wrong == {}
+            add(db, clinic.id, "藤本 健", "フジモト ケン")  # by the new triggers
+            db.commit()
+        store_db.downgrade(engine, "0011")
+        with engine.connect() as conn:
+            hits = conn.execute(text("SELECT count(*) FROM patients_name_grams WHERE patients_name_grams MATCH :m"),
+                                {"m": f'"c{clinic.id}・藤"'}).scalar()
+        assert hits == 1 + len(naive("藤", PATIENTS))
+        store_db.upgrade(engine)
+        with store_db.session_factory(engine)() as db:
+            assert found(db, clinic.id, "藤") == sorted(naive("藤", PATIENTS) + ["藤本 健"])
+            assert repo.list_patients(db, clinic.id, "ケ", 50, 0)[1] == 1 + len(naive("ケ", PATIENTS))

@@ -248,3 +248,30 @@ def test_the_plan_page_marks_a_finding_that_came_from_video_with_its_quality(the
     page = therapist.get(f"/plans/{plan['id']}").text
     assert 'data-video-quality="0.87"' in page and "動画 品質 0.87" in page
     assert page.count("data-video-quality") == 1  # only the finding that came from the video
+
+
+def test_an_admin_turns_keeping_video_clips_on_and_off_on_the_admin_page(app):
+    from conftest import login
+    from sqlalchemy import select
+
+    from ptplan.store.models import Clinic, User
+
+    admin = login(app, "admin1")
+
+    def kept() -> bool:
+        with app.state.sessions() as db:
+            return db.scalar(select(Clinic.keep_video_clips).join(User, User.clinic_id == Clinic.id)
+                             .where(User.username == "admin1"))
+
+    page = admin.get("/admin").text
+    assert 'name="keep_video_clips"' in page and "解析後も動画ファイルを保存する" in page and not kept()
+    r = admin.post("/admin/settings", data={"csrf_token": _csrf(admin), "keep_video_clips": "on"}, follow_redirects=False)
+    assert r.status_code == 303 and kept()
+    assert re.search(r'name="keep_video_clips" value="on" checked', admin.get("/admin").text)
+    r = admin.post("/admin/settings", data={"csrf_token": _csrf(admin)}, follow_redirects=False)  # box unchecked
+    assert r.status_code == 303 and not kept()
+    r = admin.post("/admin/settings", data={"csrf_token": _csrf(admin), "keep_video_clips": "sometimes"})
+    assert r.status_code == 422 and "field-error" in r.text and not kept()
+    assert admin.post("/admin/settings", data={"keep_video_clips": "on"}).status_code == 403  # no CSRF token
+    audit = admin.get("/admin/audit").text
+    assert "keep_video_clips: False -&gt; True" in audit and "keep_video_clips: True -&gt; False" in audit

@@ -14,6 +14,7 @@ from ptplan.core import kana
 from ptplan.core.plan_edits import storable_text as plain_text
 from ptplan.core.sessions import ExerciseDone
 from ptplan.errors import InputError, Problem, message_ja
+from ptplan.store.auth import POLICY_MAX
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain_text)]
 
@@ -72,8 +73,8 @@ class _In(BaseModel):
 class UserIn(_In):
     username: Annotated[Username, Field(description="the login name; an admin's new login ends in @<clinic code>, "
                                                     "added when left out (e.g. taro -> taro@aoba)")]
-    # the password policy (12 or more, not guessable) is checked by the use case, with its own bilingual message
-    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)]
+    # the password policy (12 to 128, not guessable) is checked by the use case, with its own bilingual message
+    password: Annotated[str, Field(min_length=1, max_length=POLICY_MAX), AfterValidator(plain_text)]
     role: Role
     display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] = ""
     patient_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
@@ -81,7 +82,7 @@ class UserIn(_In):
 
 class UserPatch(_In):
     display_name: Annotated[str, Field(max_length=200), AfterValidator(plain_text)] | None = None
-    password: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(plain_text)] | None = None
+    password: Annotated[str, Field(min_length=1, max_length=POLICY_MAX), AfterValidator(plain_text)] | None = None
     active: bool | None = None
 
 

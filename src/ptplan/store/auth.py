@@ -12,7 +12,8 @@ import hashlib
 import secrets
 
 MIN_PASSWORD = 8  # what the store accepts at all (seeds, demo); people setting a password meet POLICY_MIN
-POLICY_MIN = 12  # OWASP ASVS: at least 12 characters
+POLICY_MIN = 12  # OWASP ASVS V2.1.1: at least 12 characters
+POLICY_MAX = 128  # ASVS V2.1.2: 64 or more are permitted, more than 128 denied
 MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 = "safely unguessable" for online attacks (~10^8 guesses)
 SCORED_CHARS = 72  # zxcvbn refuses longer input (and its work grows with length): the first 72 decide
 
@@ -53,12 +54,15 @@ def token_digest(token: str) -> str:
 
 def password_problems(password: str, username: str = "", display_name: str = "") -> list[str]:
     """Why ``password`` is refused by the policy (empty = accepted), as ``en|ja`` message pairs:
-    at least 12 characters that are not all blank, not the username, and not guessable per zxcvbn (its
+    12 to 128 characters (ASVS V2.1.1, V2.1.2) that are not all blank, not the username, and not guessable per zxcvbn (its
     dictionaries hold the most common and breached passwords, names and words; the username, the display
     name and the product name count as known words)."""
     stripped = "".join(c for c in password if not c.isspace())
     if len(password) < POLICY_MIN:
         return [f"expected at least {POLICY_MIN} characters|パスワードは {POLICY_MIN} 文字以上にしてください"]
+    if len(password) > POLICY_MAX:
+        return [f"expected at most {POLICY_MAX} characters (got {len(password)})"
+                f"|パスワードは {POLICY_MAX} 文字以内にしてください（{len(password)} 文字あります）"]
     if not stripped:
         return ["must not be only spaces|パスワードを空白だけにはできません"]
     if username and password.strip().lower() == username.lower():

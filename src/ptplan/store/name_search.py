@@ -1,23 +1,23 @@
 """Patient name search: a substring of the name or the furigana, answered from an index on both databases.
 
-:func:`name_matches` is one SQL condition that each database compiles to its own index lookup (the
-indexes come from migration 0004):
+:func:`name_matches` is one SQL condition that each database compiles to its own index lookup:
 
-- SQLite, 3+ characters: FTS5 trigram table ``patients_name_trigram`` (clinic, name, furigana);
-- SQLite, 1–2 characters: FTS5 table ``patients_name_grams`` of every 1- and 2-character piece, each
-  token tagged with its clinic (``c1・佐藤``);
-- PostgreSQL, 3+ characters: ``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
-- PostgreSQL, 1–2 characters: B-tree side table ``patient_name_grams(clinic_id, gram, name, patient_id)``
-  of the same pieces (migration 0006; a trigger fills it from ``ptplan_name_grams(name, furigana)``): the
-  count is an index-only scan and :func:`pg_piece_query` pages in name order along that index.
+- 3+ characters: SQLite's FTS5 trigram table ``patients_name_trigram`` (clinic, name, furigana;
+  migration 0004); PostgreSQL's ``LIKE``/``ILIKE`` served by pg_trgm GIN indexes on name and furigana;
+- 1–2 characters, both databases: the B-tree side table ``patient_name_grams(clinic_id, gram, name,
+  patient_id)`` of every 1- and 2-character piece of name and furigana, primary key in that order
+  (migration 0006 on PostgreSQL, 0012 on SQLite; triggers keep it in step): the count is one range of
+  the key and :func:`piece_query` pages in name order along it, however common the character.
 
 A trigram index cannot serve a query shorter than three characters, and two-character surnames and
 one-character given names (佐藤, 翔) are what a Japanese clinic types most, hence the second index.
-Latin letters match either case on both databases. Other databases fall back to ``LIKE`` (a scan).
+Every query is searched in each of its kana forms (:func:`forms`: ｻﾄｳ, さとう, サトウ) in the same
+index lookups. Latin letters match either case on both databases. Other databases fall back to ``LIKE``
+(a scan).
 
-:func:`search_plan` tells :func:`ptplan.store.repositories.list_patients` how to page: on SQLite the
-match count comes from the index alone, and when matches are dense (藤 is in one name of seven) the
-page is found faster by walking the name index in order than by looking up and sorting every match.
+:func:`search_plan` tells :func:`ptplan.store.repositories.list_patients` how to page: the match count
+comes from the indexes alone, and when the matches of a 3+ character query are dense the page is found
+faster by walking the name index in order than by looking up and sorting every match.
 """
 
 from __future__ import annotations
@@ -74,44 +74,33 @@ def forms(query: str) -> list[str]:
     return kana.search_forms(query)
 
 
-@dataclass(frozen=True)
-class FtsQuery:
-    table: str
-    match: str
-    exact: bool  # False: the tokenizer dropped ASCII punctuation from the query, so LIKE must confirm
+TRIGRAM_TABLE = sql_table("patients_name_trigram", column("rowid"))
+PIECES = sql_table("patient_name_grams", column("clinic_id"), column("gram"), column("name"), column("patient_id"))
+PIECE_DIALECTS = ("sqlite", "postgresql")  # the databases whose migrations keep the piece table
 
 
-def _sqlite_form(form: str, clinic_id: int) -> FtsQuery | None:
-    if len(form) >= TRIGRAM:
-        return FtsQuery("patients_name_trigram", _quoted(form), True)
-    if not any(c.isalnum() or not c.isascii() for c in form):
-        return None  # only ASCII punctuation or spaces: nothing was indexed for it
-    return FtsQuery("patients_name_grams", _quoted(f"c{clinic_id}・{form}"),
-                    exact=not any(c.isascii() and not c.isalnum() for c in form))
+def _split(query: str) -> tuple[list[str], list[str]]:
+    """The query's forms shorter than a trigram (piece table) and the others (trigram index)."""
+    all_forms = forms(query)
+    return [f for f in all_forms if len(f) < TRIGRAM], [f for f in all_forms if len(f) >= TRIGRAM]
 
 
-def sqlite_fts(query: str, clinic_id: int) -> list[FtsQuery] | None:
-    """The FTS5 lookups for every form of ``query`` on SQLite, one per table (the forms of one table joined
-    by OR, so FTS5 returns each row once), or None when some form cannot be looked up."""
-    by_table: dict[str, list[FtsQuery]] = {}
-    for form in forms(query):
-        fts = _sqlite_form(form, clinic_id)
-        if fts is None:
-            return None
-        by_table.setdefault(fts.table, []).append(fts)
-    lookups = []
-    for table, parts in by_table.items():
-        match = " OR ".join(p.match for p in parts)
-        if table == "patients_name_trigram":
-            match = f"clinic : {_quoted(f'<{clinic_id}>')} AND {{name furigana}} : ({match})"
-        lookups.append(FtsQuery(table, match, all(p.exact for p in parts)))
-    return lookups
+def sqlite_trigram_match(long_forms: list[str], clinic_id: int) -> str:
+    """FTS5 query of the trigram table: the clinic's rows with any of the forms in name or furigana
+    (each form one quoted string: no query syntax from the user; OR returns each row once)."""
+    return (f"clinic : {_quoted(f'<{clinic_id}>')} AND "
+            f"{{name furigana}} : ({' OR '.join(_quoted(f) for f in long_forms)})")
 
 
-def _sqlite_ids(lookups: list[FtsQuery]):
-    """The rowids of the patients the lookups find: one index query, or a UNION of two (forms of both lengths)."""
-    selects = [select(sql_table(f.table, column("rowid")).c.rowid)
-               .where(literal_column(f.table).op("MATCH")(literal(f.match))) for f in lookups]
+def _trigram_ids(long_forms: list[str], clinic_id: int):
+    return select(TRIGRAM_TABLE.c.rowid).where(
+        literal_column(TRIGRAM_TABLE.name).op("MATCH")(literal(sqlite_trigram_match(long_forms, clinic_id))))
+
+
+def _sqlite_ids(query: str, clinic_id: int):
+    """The ids of the clinic's patients matching any form: one index query per kind of form, joined by UNION."""
+    short, long = _split(query)
+    selects = ([_trigram_ids(long, clinic_id)] if long else []) + ([_piece_ids(short, clinic_id)] if short else [])
     return selects[0] if len(selects) == 1 else union(*selects)
 
 
@@ -132,14 +121,9 @@ def _compile_default(element: NameMatches, compiler, **kw) -> str:
 
 @compiles(NameMatches, "sqlite")
 def _compile_sqlite(element: NameMatches, compiler, **kw) -> str:
-    lookups = sqlite_fts(element.query, element.clinic_id)
-    if lookups is None:
-        return _grouped(_like_any(element.query), compiler, **kw)
-    ids = _sqlite_ids(lookups)
     # "id + 0" is no indexed column: SQLite then reads the (clinic_id, name, id) index in order.
-    clause = ((Patient.id + 0) if element.in_name_order else Patient.id).in_(ids)
-    exact = all(f.exact for f in lookups)
-    return _grouped(clause if exact else clause & _like_any(element.query), compiler, **kw)
+    target = (Patient.id + 0) if element.in_name_order else Patient.id
+    return _grouped(target.in_(_sqlite_ids(element.query, element.clinic_id)), compiler, **kw)
 
 
 def _pg_like(q: str) -> ColumnElement[bool]:
@@ -149,37 +133,33 @@ def _pg_like(q: str) -> ColumnElement[bool]:
 
 @compiles(NameMatches, "postgresql")
 def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
-    all_forms = forms(element.query)
-    short = [f for f in all_forms if len(f) < TRIGRAM]
+    short, long = _split(element.query)
     if element.in_name_order or not short:  # walking the name index, (I)LIKE is the cheap row test
-        return _grouped(or_(*(_pg_like(f) for f in all_forms)), compiler, **kw)
-    parts = [_pg_like(f) for f in all_forms if len(f) >= TRIGRAM]
-    parts.append(Patient.id.in_(_pg_gram_ids(short, element.clinic_id)))
+        return _grouped(or_(*(_pg_like(f) for f in forms(element.query))), compiler, **kw)
+    parts = [_pg_like(f) for f in long] + [Patient.id.in_(_piece_ids(short, element.clinic_id))]
     return _grouped(or_(*parts), compiler, **kw)
 
 
-PG_GRAMS = sql_table("patient_name_grams", column("clinic_id"), column("gram"), column("name"), column("patient_id"))
+def uses_pieces(dialect: str | None, query: str) -> bool:
+    """Every form of the query is shorter than a trigram, on a database with the piece table: the
+    piece table answers it alone (count and page)."""
+    return dialect in PIECE_DIALECTS and all(len(f) < TRIGRAM for f in forms(query))
 
 
-def uses_pg_pieces(dialect: str | None, query: str) -> bool:
-    """PostgreSQL, and every form of the query shorter than a trigram: the piece table answers it alone."""
-    return dialect == "postgresql" and all(len(f) < TRIGRAM for f in forms(query))
-
-
-def pg_piece_query(query: str, clinic_id: int, window: int | None = None):
+def piece_query(query: str, clinic_id: int, window: int | None = None):
     """The clinic's patients with ``query`` (every form 1–2 characters) in name or furigana, in (name, id)
     order read from the piece table's primary key, so a LIMIT stops after that many entries. Several forms
     (さ and サ) each read their first ``window`` entries (the caller's offset + limit: no later entry of
     a range can be among the first ``window`` of the union) in index order, merged, each patient once."""
     short = forms(query)
     if len(short) == 1:
-        return (select(Patient).join(PG_GRAMS, PG_GRAMS.c.patient_id == Patient.id)
-                .where(_pg_gram_where(short, clinic_id), Patient.clinic_id == clinic_id)
-                .order_by(PG_GRAMS.c.name, PG_GRAMS.c.patient_id))
+        return (select(Patient).join(PIECES, PIECES.c.patient_id == Patient.id)
+                .where(_piece_where(short, clinic_id), Patient.clinic_id == clinic_id)
+                .order_by(PIECES.c.name, PIECES.c.patient_id))
     ranges = []
     for form in short:
-        part = (select(PG_GRAMS.c.name, PG_GRAMS.c.patient_id).where(_pg_gram_where([form], clinic_id))
-                .order_by(PG_GRAMS.c.name, PG_GRAMS.c.patient_id))
+        part = (select(PIECES.c.name, PIECES.c.patient_id).where(_piece_where([form], clinic_id))
+                .order_by(PIECES.c.name, PIECES.c.patient_id))
         ranges.append(part.limit(window) if window is not None else part)
     merged = union_all(*(r.subquery().select() for r in ranges)).subquery("ranges")
     found = select(merged.c.name, merged.c.patient_id).distinct().subquery("found")
@@ -187,14 +167,36 @@ def pg_piece_query(query: str, clinic_id: int, window: int | None = None):
             .order_by(found.c.name, found.c.patient_id))
 
 
-def _pg_gram_where(short: list[str], clinic_id: int):
+def _piece_where(short: list[str], clinic_id: int):
+    # lower() of the database, as the pieces were stored (SQLite folds ASCII only, as its LIKE does)
     grams = [func.lower(literal(f, Text)) for f in short]
-    return (PG_GRAMS.c.clinic_id == clinic_id) & (PG_GRAMS.c.gram == grams[0] if len(grams) == 1
-                                                  else PG_GRAMS.c.gram.in_(grams))
+    return (PIECES.c.clinic_id == clinic_id) & (PIECES.c.gram == grams[0] if len(grams) == 1
+                                                else PIECES.c.gram.in_(grams))
 
 
-def _pg_gram_ids(short: list[str], clinic_id: int):
-    return select(PG_GRAMS.c.patient_id).where(_pg_gram_where(short, clinic_id))
+def _piece_count(short: list[str], clinic_id: int):
+    """The number of patients with any of the forms, from the piece table's key alone: each form's range
+    counted, less its patients already counted under an earlier form (one primary-key probe each: the
+    piece rows of one patient all carry its name). The katakana form, usually the largest range (readings
+    are stored in katakana), goes first, so the probes are for the smaller ranges. No DISTINCT over all
+    matches, which for さ/サ (one patient in five) cost more than the page."""
+    order = list(reversed(short))
+    counts = []
+    for i, form in enumerate(order):
+        entry = PIECES.alias(f"p{i}")
+        stmt = select(func.count()).select_from(entry).where(entry.c.clinic_id == clinic_id,
+                                                             entry.c.gram == func.lower(literal(form, Text)))
+        for j, earlier in enumerate(order[:i]):
+            seen = PIECES.alias(f"s{i}_{j}")
+            stmt = stmt.where(~select(literal(1)).where(
+                seen.c.clinic_id == clinic_id, seen.c.gram == func.lower(literal(earlier, Text)),
+                seen.c.name == entry.c.name, seen.c.patient_id == entry.c.patient_id).exists())
+        counts.append(stmt.scalar_subquery())
+    return select(sum(counts[1:], counts[0]))
+
+
+def _piece_ids(short: list[str], clinic_id: int):
+    return select(PIECES.c.patient_id).where(_piece_where(short, clinic_id))
 
 
 class SearchOrder(ColumnElement[str]):
@@ -232,20 +234,19 @@ def search_plan(db: Session, clinic_id: int, query: str, clinic_size: int) -> Se
     stepping over one entry of the (clinic_id, name, id) index; so for a query matching more than one
     patient in 20 (藤), walk that index in order and stop at the page's last match, otherwise fetch the
     matches from the search index and sort them (measured in bench/db.py). The count comes from the
-    search index: on SQLite from the FTS5 tables alone, for every kana form of the query at once."""
+    search indexes alone, for every kana form of the query at once."""
     dialect = db.get_bind().dialect.name
-    if uses_pg_pieces(dialect, query):
-        short = forms(query)
-        counted = func.count(PG_GRAMS.c.patient_id.distinct()) if len(short) > 1 else func.count()
-        total = db.scalar(select(counted).select_from(PG_GRAMS).where(_pg_gram_where(short, clinic_id)))
+    short, long = _split(query)
+    if uses_pieces(dialect, query):
+        total = db.scalar(_piece_count(short, clinic_id))
     elif dialect == "postgresql":
         total = db.scalar(select(func.count()).where(Patient.clinic_id == clinic_id, name_matches(query, clinic_id)))
-    elif dialect == "sqlite" and (lookups := sqlite_fts(query, clinic_id)) is not None and all(f.exact for f in lookups):
-        if len(lookups) == 1:
-            total = db.scalar(text(f"SELECT count(*) FROM {lookups[0].table} WHERE {lookups[0].table} MATCH :m"),
-                              {"m": lookups[0].match})
-        else:
-            total = db.scalar(select(func.count()).select_from(_sqlite_ids(lookups).subquery()))
+    elif dialect == "sqlite" and not short:
+        table = TRIGRAM_TABLE.name
+        total = db.scalar(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                          {"m": sqlite_trigram_match(long, clinic_id)})
+    elif dialect == "sqlite":
+        total = db.scalar(select(func.count()).select_from(_sqlite_ids(query, clinic_id).subquery()))
     else:
         return SearchPlan(None, False)
     return SearchPlan(int(total), int(total) * 20 > clinic_size)

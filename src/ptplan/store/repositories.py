@@ -180,8 +180,8 @@ def patients_query(clinic_id: int, q: str | None = None, dialect: str | None = N
     ``window`` (offset + limit of the page the caller will take, if known) bounds each kana form's part."""
     _searchable(q)
     stmt = select(Patient).where(Patient.clinic_id == clinic_id)
-    if q and q.strip() and name_search.uses_pg_pieces(dialect, q.strip()):
-        return name_search.pg_piece_query(q.strip(), clinic_id, window)
+    if q and q.strip() and name_search.uses_pieces(dialect, q.strip()):
+        return name_search.piece_query(q.strip(), clinic_id, window)
     if q and q.strip():
         return stmt.where(name_search.name_matches(q.strip(), clinic_id)).order_by(name_search.search_order(), Patient.id)
     return stmt.order_by(Patient.name, Patient.id)
@@ -224,7 +224,7 @@ def list_patients(db: Session, clinic_id: int, q: str | None, limit: int, offset
         return db.scalars(patients_query(clinic_id).limit(limit).offset(offset)).all(), size
     plan = name_search.search_plan(db, clinic_id, q.strip(), size)
     dialect = db.get_bind().dialect.name
-    if name_search.uses_pg_pieces(dialect, q.strip()):
+    if name_search.uses_pieces(dialect, q.strip()):
         stmt = patients_query(clinic_id, q, dialect, window=offset + limit)
         return db.scalars(stmt.limit(limit).offset(offset)).all(), plan.total
     if plan.total is None:

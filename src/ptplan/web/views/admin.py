@@ -1,11 +1,12 @@
-"""Admin: the clinic, its users (create, including patient logins linked to a patient record), audit log."""
+"""Admin: the clinic and its settings, its users (create, including patient logins linked to a patient
+record), audit log."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from ptplan.clinic import audit_log, inputs, users
+from ptplan.clinic import audit_log, clinic_settings, inputs, users
 from ptplan.errors import InputError, NotFoundError
 from ptplan.http.deps import SessionDep
 from ptplan.store.models import ROLES
@@ -35,6 +36,19 @@ async def create_user(request: Request, db: SessionDep):
         users.create_user(p.actor, body.username, body.password, body.role, body.display_name, body.patient_id)
     except (InputError, NotFoundError) as err:  # an unknown patient id is shown beside its field too
         return _admin_page(p, values, p.by_field(err.problems), status=422)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/settings")
+async def update_settings(request: Request, db: SessionDep):
+    """The clinic settings form: an unchecked box is absent from the form, so absent means off."""
+    p = page(request, db, login=True, roles=("admin",))
+    form = await checked_form(request, p)
+    try:
+        body = inputs.parse(inputs.ClinicSettingsPatch, {"keep_video_clips": str(form.get("keep_video_clips") or "off")})
+        clinic_settings.update_settings(p.actor, body.model_dump(exclude_unset=True))
+    except InputError as err:
+        return _admin_page(p, {}, p.by_field(err.problems), status=422)
     return RedirectResponse("/admin", status_code=303)
 
 
