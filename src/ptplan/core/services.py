@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ptplan.core import progression
+from ptplan.core import progression, reasoning
 from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
 from ptplan.core.i18n import LANGS
@@ -54,17 +54,29 @@ def screen_case(data: dict, lang: str = "ja", kb=None, self_check_answers: bool 
     than failing, so the banner always shows what the answers so far mean; the red-flag answers always count.
     ``self_check_answers``: ``data`` holds flat self-check answers (see :func:`self_check`)."""
     kb = kb or default_kb()
-    data = self_check_case(data) if self_check_answers else dict(data)
+    case = _partial_case(self_check_case(data) if self_check_answers else dict(data), kb)
+    return build_plan(case, kb, _lang(lang), self_care_only=self_check_answers)["triage"]
+
+
+def _partial_case(data: dict, kb) -> Case:
+    """A case still being filled in: the top-level parts that do not validate yet are left out (red-flag
+    answers always count, so a bad one is still an error)."""
     for _ in range(len(data) + 1):
         try:
-            case = validate_case(data, kb)
-            break
+            return validate_case(data, kb)
         except InputError as err:
             bad = {pr.path.split(".")[0].split("[")[0] for pr in err.problems} - {"red_flags"}
             if not bad or not bad & set(data):
                 raise
             data = {k: v for k, v in data.items() if k not in bad}
-    return build_plan(case, kb, _lang(lang), self_care_only=self_check_answers)["triage"]
+    return validate_case(data, kb)
+
+
+def next_tests(data: dict, kb=None, limit: int | None = None, regions: tuple[str, ...] | None = None) -> list[str]:
+    """The tests that would change the plan most for a case still being filled in (the assessment form's
+    「プランを左右する検査」): :func:`ptplan.core.reasoning.next_tests` on the parts that validate so far."""
+    kb = kb or default_kb()
+    return reasoning.next_tests(kb, _partial_case(dict(data), kb), limit, regions)
 
 
 def self_check_case(answers: dict) -> dict[str, Any]:
