@@ -85,3 +85,22 @@ def test_the_service_reads_a_case_still_being_filled_in():
     # a bad part (age out of range) is left out rather than failing; the complaint's pain sites still count
     ranked = services.next_tests({"id": "t", "pain": [{"site": "knee"}], "demographics": {"age": 500}}, KB, limit=4)
     assert ranked == next_tests(KB, case_of("knee"), limit=4) and len(ranked) == 4
+
+
+@RUN
+@given(cases(KB))
+def test_the_form_asks_every_red_flag_question_the_screen_can_need(case):
+    """may_be_essential (what the complaint-first form opens) covers every essential question the safety screen
+    finds unanswered for the case's regions, conditional ones included; without facts, every conditional one."""
+    from ptplan.core.facts import build_facts
+    from ptplan.core.measures import score_questionnaires
+    from ptplan.core.norms import lookup_for
+    from ptplan.core.screening import may_be_essential, unanswered
+
+    regions = regions_of(case, KB)
+    facts = build_facts(case, score_questionnaires(case.questionnaires, KB))
+    norms = lookup_for(KB, case.demographics.age, case.demographics.sex)
+    _to_ask, essential = unanswered(case, KB, facts, norms, regions)
+    asked = set(may_be_essential(KB, regions, facts, norms))
+    assert set(essential) <= asked <= set(may_be_essential(KB, regions))
+    assert all(q in essential for q in asked if case.answer(q) == "unknown")  # nothing asked that is not needed
