@@ -29,3 +29,24 @@ def test_a_knee_then_back_assessment_is_typed_in_a_few_dozen_inputs(context, liv
     assert run["red_flags"] == len(may_be_essential(default_kb(), ("general", "knee", "spine"), {}))
     assert run["level"] == "none", run
     assert 20 <= run["inputs"] <= 40, run  # the complaint, its pain fields and the plan-changing tests, not 190
+
+
+def test_without_javascript_the_update_button_redraws_the_form_and_keeps_what_was_typed(browser, live_server):
+    ctx = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    ctx.set_default_timeout(8000)
+    try:
+        base, page = live_server["url"], ctx.new_page()
+        browser_login(page, base, "therapist1")
+        page.goto(f"{base}/patients/{live_server['patient_id']}/assess")
+        page.fill('[name="activity.sitting_hours_per_day"]', "9")
+        page.check('[name="red_flags.fever"][value="no"]')
+        page.check("#complaint-knee")
+        page.click("#redraw-assessment")
+        page.wait_for_selector('#assessment-form[data-complaint="knee"]')
+        assert page.locator("#sec-plan_tests .group.test").count() == 6
+        assert page.locator('#sec-essential_flags [name="red_flags.hot_swollen_knee"]').count() == 3
+        assert page.locator("#sec-interview").get_attribute("open") is None  # folded
+        assert page.input_value('[name="activity.sitting_hours_per_day"]') == "9"
+        assert page.is_checked('[name="red_flags.fever"][value="no"]')
+    finally:
+        ctx.close()

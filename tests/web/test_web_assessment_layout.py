@@ -83,7 +83,8 @@ def test_the_complaint_opens_its_red_flags_and_tests_and_folds_the_rest(therapis
     # every value typed is there again, and every field is in the form once
     assert 'value="9"' in _section(html, "interview") and "孫と散歩" in html
     assert re.search(r'name="conditions" value="diabetes"\s+checked', html)
-    assert re.search(rf'name="complaint" value="{complaint}"\s+aria-describedby="complaint-hint" checked', html)
+    # the chosen complaint keeps the focus when the form is swapped in (htmx focuses autofocus) or reloaded
+    assert re.search(rf'name="complaint" value="{complaint}"\s+aria-describedby="complaint-hint" checked autofocus', html)
     names = [n for n in _names(html) if n not in ("csrf_token", "follow_up", "complaint", "assessed_on")]
     radios = {n for n in names if names.count(n) > 1}
     singles = [n for n in names if n not in radios]

@@ -23,7 +23,7 @@ router = APIRouter()
 PLAN_TESTS = 6
 
 
-def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200):
+def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200, redrawn: bool = False):
     kb = p.actor.knowledge()
     secs = forms.sections(kb)
     complaint = forms.complaint_of(values)
@@ -35,7 +35,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
                     follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
                     first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
-                    open_sections=with_errors)
+                    open_sections=with_errors, redrawn=redrawn)
 
 
 def _multidict(form) -> ImmutableMultiDict:
@@ -129,7 +129,7 @@ async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep
     patient = p.actor.patient(patient_id)
     form = await checked_form(request, p)
     values = _typed(form, forms.all_fields(forms.sections(p.actor.knowledge())))
-    return _form_page(p, patient, values, {}, form.get("follow_up") == "1")
+    return _form_page(p, patient, values, {}, form.get("follow_up") == "1", redrawn=True)
 
 
 @router.post("/assess/triage")
