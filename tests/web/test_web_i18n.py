@@ -34,6 +34,9 @@ def dynamic_msgids() -> set[str]:
     ids |= {f"decision.{d}" for d in ("progress", "hold", "regress", "refer")}
     ids |= {f"dose.label.{k}" for k in ("sets", "reps", "hold_s", "sessions_per_week")}
     ids |= {f"opt.site.{s}" for s in forms.PAIN_SITES} | {"error.status_403", "error.status_404", "error.status_422"}
+    ids |= {f"assess.complaint.{c}" for c in forms.COMPLAINTS}
+    focused = forms.focused(forms.sections(kb), "both", [], [])
+    ids |= {sec.title for sec in focused} | {sec.hint for sec in focused if sec.hint}
     for sec in forms.sections(kb):
         ids.add(sec.title)
         every = list(sec.fields) + [f for _t, _p, fs in sec.groups for f in fs]

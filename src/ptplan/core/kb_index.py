@@ -37,6 +37,8 @@ class KbIndex:
     advice_exclusions: dict[str, tuple] = None  # advice id -> (exclusions.Check, ...)
     doses: dict[str, dict] = None  # exercise id -> default dose as a plain dict (copied before changing)
     dose_sets: dict[str, dict] = None  # adjustment id -> the dose values it sets
+    # hypothesis id -> pain sites every rule for it needs (``pain.<site> is true`` at the top of each rule)
+    needs_sites: dict[str, frozenset[str]] = None
 
 
 def index_of(kb) -> KbIndex:
@@ -80,7 +82,23 @@ def _build(kb) -> KbIndex:
         exclusions=exclusions, cautions=cautions, advice_exclusions=advice_exclusions,
         doses={eid: ex.dose.as_plan() for eid, ex in kb.exercises.items()},
         dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
+        needs_sites=_needs_sites(kb),
     )
+
+
+def _needs_sites(kb) -> dict[str, frozenset[str]]:
+    """The pain sites without which no rule in favour of a hypothesis can fire (e.g. both knee and low back for
+    the knee-back pattern hypotheses): the ``pain.<site> is true`` leaves every positive rule requires."""
+    out: dict[str, frozenset[str]] = {}
+    for r in kb.kind("rules").values():
+        if r.weight <= 0:
+            continue
+        cond = r.when.parsed
+        tops = cond.children if isinstance(cond, conditions.Node) and cond.kind == "all" else (cond,)
+        sites = frozenset(c.path[len("pain."):] for c in tops if isinstance(c, conditions.Leaf) and c.op == "is"
+                          and c.value is True and c.path.count(".") == 1 and c.path.startswith("pain."))
+        out[r.hypothesis] = out[r.hypothesis] & sites if r.hypothesis in out else sites
+    return {hid: out.get(hid, frozenset()) for hid in kb.kind("hypotheses")}
 
 
 def _positive_leaves(cond, negated: bool = False):

@@ -87,6 +87,37 @@ def discriminating_tests(kb, hid: str) -> list[str]:
     return list(index_of(kb).discriminating[hid])
 
 
+def next_tests(kb, case: Case, limit: int | None = None, regions: tuple[str, ...] | None = None) -> list[str]:
+    """The tests not yet done that would tell most of the complaint's open hypotheses apart, best first.
+
+    A hypothesis is open (live or a candidate) for the complaint when it is about one of the complaint's regions
+    (its ``regions`` in hypotheses.yaml), the complaint has the pain sites its rules need (the knee-back pattern
+    hypotheses need both), and the findings so far have not refuted it (summed rule weight below 0). A test
+    counts the open hypotheses it discriminates (``discriminating_tests`` or the test's ``discriminates``);
+    ties keep the knowledge-base order. ``regions``: the complaint's screening regions (spine, knee); by
+    default those of the case's pain sites. Tests that discriminate no open hypothesis are not listed."""
+    from ptplan.core.facts import build_facts
+    from ptplan.core.findings import derive_findings, done_tests
+    from ptplan.core.measures import score_questionnaires
+    from ptplan.core.norms import lookup_for
+    from ptplan.core.screening import regions_of
+
+    regions = tuple(regions) if regions is not None else regions_of(case, kb)
+    site_region = {site: region for region, sites in kb.meta.screening_regions.items() for site in sites}
+    facts = build_facts(case, score_questionnaires(case.questionnaires, kb))
+    norms = lookup_for(kb, case.demographics.age, case.demographics.sex)
+    derive_findings(case, kb, facts, norms)
+    scored = score_rules(kb, facts, norms)
+    idx = index_of(kb)
+    open_ = [hid for hid, h in kb.kind("hypotheses").items()
+             if set(h.regions) & set(regions) and {site_region.get(s) for s in idx.needs_sites[hid]} <= set(regions)
+             and (scored[hid].score if hid in scored else 0) >= 0]
+    done = set(done_tests(case, kb))
+    count = {tid: sum(tid in idx.discriminating[hid] for hid in open_) for tid in kb.tests if tid not in done}
+    ranked = sorted((tid for tid, n in count.items() if n), key=lambda tid: -count[tid])  # stable: KB order
+    return ranked if limit is None else ranked[:limit]
+
+
 def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[str],
            sources: dict[str, set[str]] | None = None) -> list[HypothesisResult]:
     """Supported hypotheses (best first) plus insufficient-data entries for lenses with none supported.

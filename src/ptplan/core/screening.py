@@ -104,6 +104,18 @@ def unanswered(case: Case, kb, facts: dict[str, Any], norms: NormLookup,
     return essential + other, essential
 
 
+def may_be_essential(kb, regions: tuple[str, ...], facts: dict[str, Any] | None = None,
+                     norms: NormLookup | None = None) -> list[str]:
+    """The red-flag questions the screen of these regions needs answered before it says anything but
+    ``incomplete``, among those some rule reads, in question-file order: the essential ones, and those essential
+    under a condition (``essential_when``) when it holds for ``facts`` (all of them without facts). The
+    assessment form asks these first."""
+    asked = index_of(kb).red_flag_questions_used
+    return [qid for qid, q in kb.red_flag_questions.items()
+            if qid in asked and q.region in regions
+            and (q.essential or (q.essential_when is not None and (facts is None or is_essential(q, facts, norms))))]
+
+
 def evidence(cond: conditions.Condition, facts: dict[str, Any], norms: NormLookup) -> list[tuple[str, Any]]:
     """The (path, value) of every leaf that holds and made the rule fire (leaves under ``not`` excluded)."""
     if isinstance(cond, conditions.Leaf):

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ptplan.core import progression
+from ptplan.core import progression, reasoning, screening
 from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
+from ptplan.core.facts import build_facts
+from ptplan.core.findings import done_tests
 from ptplan.core.i18n import LANGS
 from ptplan.core.kb.loader import default_kb
+from ptplan.core.measures import score_questionnaires
+from ptplan.core.norms import lookup_for
 from ptplan.core.plan import build_plan
 from ptplan.errors import InputError
 
@@ -54,17 +58,49 @@ def screen_case(data: dict, lang: str = "ja", kb=None, self_check_answers: bool 
     than failing, so the banner always shows what the answers so far mean; the red-flag answers always count.
     ``self_check_answers``: ``data`` holds flat self-check answers (see :func:`self_check`)."""
     kb = kb or default_kb()
-    data = self_check_case(data) if self_check_answers else dict(data)
+    case = _partial_case(self_check_case(data) if self_check_answers else dict(data), kb)
+    return build_plan(case, kb, _lang(lang), self_care_only=self_check_answers)["triage"]
+
+
+def _partial_case(data: dict, kb) -> Case:
+    """A case still being filled in: the top-level parts that do not validate yet are left out (red-flag
+    answers always count, so a bad one is still an error)."""
     for _ in range(len(data) + 1):
         try:
-            case = validate_case(data, kb)
-            break
+            return validate_case(data, kb)
         except InputError as err:
             bad = {pr.path.split(".")[0].split("[")[0] for pr in err.problems} - {"red_flags"}
             if not bad or not bad & set(data):
                 raise
             data = {k: v for k, v in data.items() if k not in bad}
-    return build_plan(case, kb, _lang(lang), self_care_only=self_check_answers)["triage"]
+    return validate_case(data, kb)
+
+
+def next_tests(data: dict, kb=None, limit: int | None = None, regions: tuple[str, ...] | None = None) -> list[str]:
+    """The tests that would change the plan most for a case still being filled in (the assessment form's
+    「プランを左右する検査」): :func:`ptplan.core.reasoning.next_tests` on the parts that validate so far."""
+    kb = kb or default_kb()
+    return reasoning.next_tests(kb, _partial_case(dict(data), kb), limit, regions)
+
+
+def assessment_focus(data: dict, kb=None, limit: int | None = None) -> dict[str, Any]:
+    """What the assessment form opens for a case still being filled in: the screening ``regions`` of its pain
+    sites, the red-flag questions the screen of those regions needs for the case so far (``essential``, see
+    :func:`ptplan.core.screening.may_be_essential`: a question essential only after a knee injury is asked
+    when one is recorded), the ``tests`` not yet done that would change the plan most
+    (:func:`ptplan.core.reasoning.next_tests`, at most ``limit``) and the ``done`` tests that would have been
+    among them (so a test keeps its place once it has a result)."""
+    kb = kb or default_kb()
+    case = _partial_case({k: v for k, v in data.items() if k != "red_flags"}, kb)
+    regions = screening.regions_of(case, kb)
+    done = set(done_tests(case, kb))
+    untested = case.model_copy(update={"tests": {}, "movement": {}})
+    facts = build_facts(case, score_questionnaires(case.questionnaires, kb))
+    essential = screening.may_be_essential(kb, regions, facts, lookup_for(kb, case.demographics.age,
+                                                                           case.demographics.sex))
+    return {"regions": list(regions), "essential": essential,
+            "tests": reasoning.next_tests(kb, case, limit, regions),
+            "done": [t for t in reasoning.next_tests(kb, untested, None, regions) if t in done]}
 
 
 def self_check_case(answers: dict) -> dict[str, Any]:

@@ -61,6 +61,41 @@ class Section:
     title: str
     fields: list[Field] = field(default_factory=list)
     groups: list = field(default_factory=list)  # (title Text, procedure Text | None, [Field]) per test / question group
+    collapsed: bool = False  # shown folded (a <details>) in the complaint-first layout
+    banner: bool = False  # the live triage banner sits above this section's red-flag questions
+    hint: str = ""  # a msgid shown under the title
+
+    @property
+    def flag_groups(self) -> list:
+        """The red-flag question groups (answered yes / no / don't know, with the live triage banner)."""
+        return [g for g in self.groups if g[2] and g[2][0].name.startswith("red_flags.")]
+
+    @property
+    def test_groups(self) -> list:
+        """The other groups: tests, movement tasks, questionnaires."""
+        return [g for g in self.groups if not (g[2] and g[2][0].name.startswith("red_flags."))]
+
+
+#: 主訴 (the chief complaint) -> its pain sites; not a case field, it only opens the form on what it needs and
+#: records the sites as painful (a site with no NRS typed yet still counts, so its red flags are screened)
+COMPLAINTS = {"back": ("low_back",), "knee": ("knee",), "both": ("low_back", "knee")}
+#: the interview fields asked with the complaint, per pain site, and when both hurt
+COMPLAINT_FIELDS = {"low_back": ("pain.low_back.nrs", "pain.low_back.nrs_worst", "history.back_duration_weeks"),
+                    "knee": ("pain.knee.nrs", "pain.knee.nrs_worst", "pain.knee.side", "history.knee_duration_weeks")}
+BOTH_FIELDS = ("history.onset_order",)
+
+
+def complaint_of(form) -> str:
+    """The complaint posted (``back``, ``knee``, ``both``), or "" for none or anything else."""
+    value = form.get("complaint") if hasattr(form, "get") else None
+    value = value[-1] if isinstance(value, list) and value else value
+    return value if isinstance(value, str) and value in COMPLAINTS else ""
+
+
+def complaint_from_case(case: dict) -> str:
+    """The complaint a stored case implies (its low-back and knee pain sites), for a follow-up."""
+    sites = {p.get("site") for p in case.get("pain") or [] if isinstance(p, dict)}
+    return next((c for c, need in reversed(COMPLAINTS.items()) if set(need) <= sites), "")
 
 
 #: fields of the patient record (not of the case), saved to the patient when the assessment is saved
@@ -166,10 +201,49 @@ def sections(kb=None) -> list[Section]:
             movement.append((obs.name, obs.procedure, [Field(f"movement.{task}.observations", "checks", "f.observations",
                                                               tuple(obs.record.choices))]))
     return [Section("record", "sec.record", record_fields(kb)),
-            Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb)),
+            Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb), banner=True),
             Section("questionnaires", "sec.questionnaires", [], questionnaire_groups(kb)),
             Section("tests", "sec.tests", [], [(t.name, t.procedure, test_fields(t)) for t in tests]),
             Section("movement", "sec.movement", [], movement)]
+
+
+def group_test(fields: list[Field]) -> str:
+    """The KB test id a group of fields records (``tests.aslr.positive`` -> aslr; ``movement.squat.observations``
+    -> squat_observation), "" for a group that is no test."""
+    parts = fields[0].name.split(".") if fields else []
+    if parts[:1] == ["tests"]:
+        return parts[1]
+    return f"{parts[1]}_observation" if parts[:1] == ["movement"] else ""
+
+
+def focused(secs: list[Section], complaint: str, essential: list[str], plan_tests: list[str]) -> list[Section]:
+    """The complaint-first layout: 主訴 with its pain fields, the red-flag questions the complaint's regions can
+    need (every one the safety screen needs, so it can reach a result), the tests that would change the plan,
+    then every other section folded. Each field is in exactly one section, so what is posted does not depend on
+    the layout. No complaint: the sections as they are, all open."""
+    if complaint not in COMPLAINTS:
+        return secs
+    by_name = all_fields(secs)
+    sites = COMPLAINTS[complaint]
+    names = [n for site in sites for n in COMPLAINT_FIELDS[site]] + (list(BOTH_FIELDS) if len(sites) > 1 else [])
+    first = [by_name[n] for n in names if n in by_name]
+    wanted = {f"red_flags.{q}" for q in essential}
+    flags = []
+    for title, proc, fields in next((s.groups for s in secs if s.id == "interview"), []):
+        mine = [f for f in fields if f.name in wanted]
+        if mine:
+            flags.append((title, proc, mine))
+    tests = {group_test(g[2]): g for s in secs if s.id in ("tests", "movement") for g in s.groups}
+    chosen = [tests[t] for t in dict.fromkeys(plan_tests) if t in tests]
+    taken = {f.name for f in first} | {f.name for _t, _p, fs in flags + chosen for f in fs}
+    out = [Section("complaint", "sec.complaint", first),
+           Section("essential_flags", "sec.essential_flags", [], flags, banner=True, hint="assess.essential_hint"),
+           Section("plan_tests", "sec.plan_tests", [], chosen, hint="assess.plan_tests_hint")]
+    for sec in secs:
+        groups = [(t, p, [f for f in fs if f.name not in taken]) for t, p, fs in sec.groups]
+        out.append(Section(sec.id, sec.title, [f for f in sec.fields if f.name not in taken],
+                           [g for g in groups if g[2]], collapsed=True))
+    return out
 
 
 def all_fields(secs: list[Section]) -> dict[str, Field]:
@@ -241,12 +315,12 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
         if name.startswith("questionnaires."):
             measure = name.split(".")[1]
             sizes[measure] = sizes.get(measure, 0) + 1
-    return _to_case(data, sizes), problems
+    return _to_case(data, sizes, COMPLAINTS.get(complaint_of(form), ())), problems
 
 
-def _to_case(data: dict, sizes: dict[str, int]) -> dict:
+def _to_case(data: dict, sizes: dict[str, int], sites: tuple[str, ...] = ()) -> dict:
     pain = data.pop("pain", {})
-    data["pain"] = [{"site": site, **pain[site]} for site in PAIN_SITES if pain.get(site)]
+    data["pain"] = [{"site": site, **pain.get(site, {})} for site in PAIN_SITES if pain.get(site) or site in sites]
     quest = data.pop("questionnaires", {})
     data["questionnaires"] = {}
     for name, items in quest.items():

@@ -370,6 +370,10 @@ class Hypothesis(_Entry):
     lens: Lens
     description: Text
     discriminating_tests: list[Id] = Field(default_factory=list, description="tests that would confirm or refute it")
+    regions: list[Literal["spine", "knee"]] = Field(
+        default_factory=lambda: ["spine", "knee"],
+        description="the complaint regions (screening regions) the hypothesis is about; the assessment form ranks "
+                    "its discriminating tests only for a complaint in one of them")
     refs: list[Id] = Field(min_length=1)
 
 

@@ -19,12 +19,45 @@ from ptplan.web.base import checked_form, page
 router = APIRouter()
 
 
-def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200):
-    secs = forms.sections(p.actor.knowledge())
-    first = next((name for name in forms.all_fields(secs) if errors.get(name)), "" if errors else None)
-    return p.render("assessment.html", status=status, patient=patient, sections=secs, values=values, errors=errors,
-                    follow_up=follow_up, triage=triage_of(values, p.lang, p.actor.knowledge()), general=errors.get("", []),
-                    first_error=first)
+#: how many not-yet-done tests the 「プランを左右する検査」 section offers (a screen's worth; an interface choice)
+PLAN_TESTS = 6
+
+
+def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: int = 200, redrawn: bool = False):
+    kb = p.actor.knowledge()
+    secs = forms.sections(kb)
+    complaint = forms.complaint_of(values)
+    focus = _focus(values, kb) if complaint else {"essential": [], "tests": [], "done": []}
+    layout = forms.focused(secs, complaint, focus["essential"], focus["done"] + focus["tests"])
+    # the first error in the order the form shows its fields; a folded section with an error opens
+    first = next((name for name in forms.all_fields(layout) if errors.get(name)), "" if errors else None)
+    with_errors = {sec.id for sec in layout if any(errors.get(n) for n in forms.all_fields([sec]))}
+    return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
+                    follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
+                    first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
+                    open_sections=with_errors, redrawn=redrawn)
+
+
+def _multidict(form) -> ImmutableMultiDict:
+    if isinstance(form, dict):  # a re-shown form: values by field name, lists for checkboxes
+        return ImmutableMultiDict([(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])])
+    return form
+
+
+def _focus(values: dict, kb) -> dict:
+    """The red-flag questions and tests the complaint opens, from everything typed so far (a part that does not
+    read yet is left out: the layout never fails)."""
+    case, _problems = forms.read_form(_multidict(values), forms.all_fields(forms.sections(kb)))
+    try:
+        return services.assessment_focus(case, kb, PLAN_TESTS)
+    except InputError:
+        sites = forms.COMPLAINTS[forms.complaint_of(values)]
+        return services.assessment_focus({"pain": [{"site": s} for s in sites]}, kb, PLAN_TESTS)
+
+
+def _typed(form, fields: dict) -> dict:
+    """What was posted, by field name (lists for check boxes), to show again."""
+    return {k: (form.getlist(k) if fields.get(k) and fields[k].kind == "checks" else form.get(k)) for k in form}
 
 
 @router.get("/patients/{patient_id}/assess")
@@ -34,6 +67,8 @@ def assessment_form(patient_id: IdPath, request: Request, db: SessionDep):
     follow_up = request.query_params.get("follow_up") == "1"
     last = assessments.latest_case(p.actor, patient.id) if follow_up else None
     values: dict = forms.to_form(last) if last else {}
+    if last:
+        values["complaint"] = forms.complaint_from_case(last)
     values["assessed_on"] = dt.date.today().isoformat()
     values.update(from_record(patient, dt.date.today()))
     return _form_page(p, patient, values, {}, follow_up)
@@ -83,8 +118,18 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
         except InputError as err:
             errors = forms.by_field(err.problems, case, fields)
-    values = {k: (form.getlist(k) if fields.get(k) and fields[k].kind == "checks" else form.get(k)) for k in form}
-    return _form_page(p, patient, values, errors, form.get("follow_up") == "1", status=422)
+    return _form_page(p, patient, _typed(form, fields), errors, form.get("follow_up") == "1", status=422)
+
+
+@router.post("/patients/{patient_id}/assess/redraw")
+async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep):
+    """The form again for the complaint chosen, with everything typed so far; nothing is saved. htmx swaps the
+    form in when the complaint changes; without JavaScript the 「表示を更新」 button posts here."""
+    p = page(request, db, login=True, roles=("therapist",))
+    patient = p.actor.patient(patient_id)
+    form = await checked_form(request, p)
+    values = _typed(form, forms.all_fields(forms.sections(p.actor.knowledge())))
+    return _form_page(p, patient, values, {}, form.get("follow_up") == "1", redrawn=True)
 
 
 @router.post("/assess/triage")
@@ -97,8 +142,7 @@ async def triage_partial(request: Request, db: SessionDep):
 
 def triage_of(form, lang: str, kb=None) -> dict | None:
     """The live banner: everything typed so far (pain sites, age, knee signs, red flags) screened by the core."""
-    if isinstance(form, dict):  # a re-shown form: values by field name, lists for checkboxes
-        form = ImmutableMultiDict([(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])])
+    form = _multidict(form)
     if not any(k.startswith("red_flags.") and form.get(k) for k in form):
         return None
     case, _problems = forms.read_form(form, forms.all_fields(forms.sections(kb)))
