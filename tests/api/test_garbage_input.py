@@ -1,11 +1,17 @@
-"""F15: garbage the API used to accept — duplicate JSON keys, a BOM, invisible or control-character names —
-and the therapist's staff-only note, which a patient reading their own record no longer sees. Both DBs."""
+"""F15: garbage the API used to accept — duplicate JSON keys, a BOM, invisible or control-character names,
+``birth_year`` as a string, session logs naming exercises that are not in the patient's program — and the
+therapist's staff-only note, which a patient reading their own record no longer sees. Both DBs."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+import yaml
+from fastapi.testclient import TestClient
+from personas import PASSWORD
 
 BAD_NAMES = {"only a zero-width space": "\u200b", "only spaces": "   ", "only ideographic spaces": "\u3000\u3000",
              "RTL override": "ab\u202ecd", "ESC": "a\x1bb", "BEL": "a\x07", "noncharacter": "a\ufdd0",
@@ -59,19 +65,147 @@ def test_a_patient_reading_their_own_record_does_not_see_the_staff_note(world):
     assert world.client("taro").get(f"/api/v1/patients/{pid}").json()["note"] == note  # the stored note is kept
 
 
+def _browser(world, who: str) -> TestClient:
+    """A web client logged in as ``who`` (cookie session, CSRF cookie set)."""
+    browser = TestClient(world.app, raise_server_exceptions=False)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
+    assert browser.post("/login", data={"username": who, "password": PASSWORD, "csrf_token": token},
+                        follow_redirects=False).status_code == 303
+    return browser
+
+
 def test_the_patients_own_web_pages_do_not_show_the_staff_note(world):
-    import re
-
-    from fastapi.testclient import TestClient
-    from personas import PASSWORD
-
     pid = world.clinics["aoba"].patient_id
     note = "staff only: 画面に出さない"
     assert world.client("taro").patch(f"/api/v1/patients/{pid}", json={"note": note}).status_code == 200
-    browser = TestClient(world.app, raise_server_exceptions=False)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
-    assert browser.post("/login", data={"username": "hana", "password": PASSWORD, "csrf_token": token},
-                        follow_redirects=False).status_code == 303
+    browser = _browser(world, "hana")
     for path in ("/me", "/me/progress"):
         page = browser.get(path)
         assert page.status_code == 200 and note not in page.text, path
+
+
+@pytest.mark.parametrize("year", ["1970", "", "１９７０", 1970.0, True])
+def test_birth_year_must_be_a_json_number_not_text(world, year):
+    taro = world.client("taro")
+    resp = taro.post("/api/v1/patients", json={"name": "生年 太郎", "birth_year": year})
+    assert resp.status_code == 422, resp.text
+    problem = resp.json()["error"]["problems"][0]
+    assert problem["field"] == "birth_year" and problem["message_ja"], problem
+    pid = world.clinics["aoba"].other_patient_id
+    patch = taro.patch(f"/api/v1/patients/{pid}", json={"birth_year": year})
+    assert patch.status_code == 422 and patch.json()["error"]["problems"][0]["field"] == "birth_year"
+    assert taro.get(f"/api/v1/patients/{pid}").json()["birth_year"] == 1960  # unchanged
+
+
+def test_a_birth_year_number_is_still_taken(world):
+    taro = world.client("taro")
+    made = taro.post("/api/v1/patients", json={"name": "生年 花子", "birth_year": 1970})
+    assert made.status_code == 201 and made.json()["birth_year"] == 1970
+    assert taro.patch(f"/api/v1/patients/{made.json()['id']}", json={"birth_year": None}).json()["birth_year"] is None
+
+
+def _csrf(browser: TestClient, path: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', browser.get(path).text).group(1)
+
+
+@pytest.mark.parametrize("typed", ["１９７０", "19²0", "1970年", "一九七〇"])
+def test_the_web_patient_form_refuses_a_birth_year_that_is_not_ascii_digits_and_keeps_what_was_typed(world, typed):
+    browser = _browser(world, "taro")
+    form = {"name": "フォーム 生年", "furigana": "ふぉーむ", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
+    page = browser.post("/patients", data=form, follow_redirects=False)
+    assert page.status_code == 422, page.text[:500]
+    assert "生年は半角数字で入力してください" in page.text  # the message names the field (the page is in Japanese)
+    assert f'value="{typed}"' in page.text and 'value="フォーム 生年"' in page.text and 'value="ふぉーむ"' in page.text
+
+
+@pytest.mark.parametrize("typed", ["1899", "2101", "9" * 5000])  # 5000 digits: past what int() reads (was a 500)
+def test_the_web_patient_form_names_a_birth_year_out_of_range(world, typed):
+    browser = _browser(world, "taro")
+    form = {"name": "範囲 外", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
+    page = browser.post("/patients", data=form, follow_redirects=False)
+    assert page.status_code == 422, page.text[:300]
+    assert re.search(r"(1900 以上|2100 以下)の値を入力してください", page.text) and f'value="{typed}"' in page.text
+
+
+def test_the_web_patient_form_takes_ascii_digits_and_an_empty_birth_year(world):
+    browser = _browser(world, "taro")
+    for typed, stored in (("1962", 1962), (" 1962 ", 1962), ("", None)):
+        form = {"name": f"フォーム {typed!r}", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
+        made = browser.post("/patients", data=form, follow_redirects=False)
+        assert made.status_code == 303, made.text[:500]
+        pid = int(made.headers["location"].rsplit("/", 1)[1])
+        assert world.client("taro").get(f"/api/v1/patients/{pid}").json()["birth_year"] == stored
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "01_hamstring_office_worker.yaml"
+
+
+def _issued_plan(world, pid: int) -> dict:
+    """A plan the engine issues (the example case), made by taro for patient ``pid``."""
+    taro = world.client("taro")
+    made = taro.post(f"/api/v1/patients/{pid}/assessments", json={"case": yaml.safe_load(EXAMPLE.read_text("utf-8"))})
+    assert made.status_code == 201, made.text
+    plan = taro.post("/api/v1/plans", json={"assessment_id": made.json()["id"]})
+    assert plan.status_code == 201, plan.text
+    return plan.json()
+
+
+def _ids(plan: dict) -> list[str]:
+    return [ex["id"] for c in plan["program"]["components"] for ex in c["exercises"]]
+
+
+def _problems(resp) -> dict[str, str]:
+    assert resp.status_code == 422, resp.text
+    return {p["field"]: p["code"] for p in resp.json()["error"]["problems"]}
+
+
+def test_a_session_log_may_only_name_exercises_of_the_effective_plan(world):
+    taro = world.client("taro")
+    pid = taro.post("/api/v1/patients", json={"name": "Session Ids"}).json()["id"]
+    path = f"/api/v1/patients/{pid}/sessions"
+    # no plan yet: no exercise can be in it, but a log without exercises is fine
+    assert _problems(taro.post(path, json={"date": "2026-02-02", "exercises": [{"id": "bird_dog"}]})) == {
+        "exercises.0.id": "not_in_plan"}
+    assert taro.post(path, json={"date": "2026-02-02", "pain_before": 3}).status_code == 201
+    plan = _issued_plan(world, pid)
+    first, removed = _ids(plan["effective"])[:2]
+    taro.post(f"/api/v1/plans/{plan['id']}/edits", json={"reason": "t", "op": "remove",
+                                                         "path": "/program/components/0/exercises/1"})
+    swap = taro.post(f"/api/v1/plans/{plan['id']}/edits", json={"reason": "t", "op": "swap", "exercise_id": "bird_dog",
+                                                                "path": "/program/components/0/exercises/0"})
+    assert swap.status_code == 201, swap.text
+    assert removed not in _ids(swap.json()["effective"]) and first not in _ids(swap.json()["effective"])
+    for body in ({"plan_id": plan["id"]}, {}):  # the named plan, or the latest one
+        bad = taro.post(path, json={"date": "2026-02-03", "exercises": [{"id": "bird_dog"}, {"id": removed},
+                                                                       {"id": "no_such_exercise"}, {"id": first}], **body})
+        assert _problems(bad) == {"exercises.1.id": "not_in_plan", "exercises.2.id": "not_in_plan",
+                                  "exercises.3.id": "not_in_plan"}
+        assert bad.json()["error"]["problems"][0]["message_ja"]
+        ok = taro.post(path, json={"date": "2026-02-03", "exercises": [{"id": "bird_dog", "sets": 2}], **body})
+        assert ok.status_code == 201, ok.text  # an exercise the therapist swapped in is in the plan
+    # the refused logs stored nothing
+    dates = [s["date"] for s in taro.get(path).json()["items"]]
+    assert sorted(dates) == ["2026-02-02", "2026-02-03", "2026-02-03"]
+
+
+def test_a_patient_logging_their_own_session_is_held_to_their_plan_in_the_api_and_the_web_form(world):
+    pid = world.clinics["aoba"].patient_id
+    plan = _issued_plan(world, pid)
+    ids = _ids(plan["effective"])
+    hana = world.client("hana")
+    path = f"/api/v1/patients/{pid}/sessions"
+    assert _problems(hana.post(path, json={"date": "2026-02-04", "exercises": [{"id": "bird_dog"}]})) == {
+        "exercises.0.id": "not_in_plan"}
+    assert hana.post(path, json={"date": "2026-02-04", "exercises": [{"id": ids[0]}]}).status_code == 201
+    before = len(hana.get(path).json()["items"])
+    browser = _browser(world, "hana")
+    form = {"csrf_token": _csrf(browser, "/me"), "performed_on": "2026-02-05", "pain_before": "4", "note": "膝が少し痛い",
+            "done": [ids[0], "bird_dog"]}
+    page = browser.post("/me/sessions", data=form, follow_redirects=False)
+    assert page.status_code == 422, page.text[:500]
+    assert "今のプログラムにありません" in page.text
+    assert 'value="4"' in page.text and "膝が少し痛い" in page.text  # what was typed is kept
+    assert len(hana.get(path).json()["items"]) == before  # nothing stored
+    form["done"] = [ids[0]]
+    assert browser.post("/me/sessions", data=form, follow_redirects=False).status_code == 303
+    assert len(hana.get(path).json()["items"]) == before + 1

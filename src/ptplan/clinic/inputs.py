@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from ptplan.core import kana
@@ -85,6 +85,29 @@ def _username(value: str) -> str:
 
 
 Username = Annotated[str, Field(max_length=100), AfterValidator(_username)]
+
+
+def _year_not_text(value: object) -> object:
+    # A JSON string ("1970") is not coerced: the API takes a year as a number, and the web forms convert
+    # what was typed first (form_year), so 「１９７０」 or 「²」 never reaches the record as a guess.
+    if isinstance(value, str):
+        raise PydanticCustomError("birth_year_type", "expected the birth year as a number in ASCII digits (e.g. 1970)")
+    return value
+
+
+BirthYear = Annotated[int, Field(ge=1900, le=2100, strict=True), BeforeValidator(_year_not_text)]
+
+
+def form_year(text: str) -> int | str | None:
+    """A year typed in a web form as the models take it: empty -> None, ASCII digits -> int; anything else
+    (full-width digits, 「²」, letters) stays text, which :data:`BirthYear` refuses naming the field."""
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        return text
+    # past 4300 digits int() itself refuses; so long a number is out of the year range like any other
+    return int(text) if len(text) <= 20 else 10**20
 Lang = Literal["ja", "en"]
 
 
@@ -116,7 +139,7 @@ class PatientIn(_In):
     name: Name
     furigana: Furigana | None = Field(None, description="reading of the name (フリガナ), stored in katakana")
     chart_number: ChartNumber | None = Field(None, description="the clinic's patient number (カルテ番号), unique in the clinic")
-    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    birth_year: BirthYear | None = None
     sex: Literal["female", "male", "other"] | None = None
     note: Note | None = None
 
@@ -125,7 +148,7 @@ class PatientPatch(_In):
     name: Name | None = None
     furigana: Furigana | None = None
     chart_number: ChartNumber | None = None
-    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    birth_year: BirthYear | None = None
     sex: Literal["female", "male", "other"] | None = None
     note: Note | None = None
 

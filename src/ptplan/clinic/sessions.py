@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ptplan.clinic import symptoms
 from ptplan.clinic.access import Actor, listed, use_case
-from ptplan.errors import InputError
+from ptplan.core import plan_edits
+from ptplan.errors import InputError, Problem
 from ptplan.store import repositories as repo
 from ptplan.store.models import Plan, SessionLog
 
@@ -41,6 +42,7 @@ def log_session(actor: Actor, patient_id: int, fields: dict) -> SessionLog:
     if plan_id is not None and actor.record(Plan, plan_id, "plan_id").patient_id != patient.id:
         raise InputError.single("plan_id", f"plan {plan_id} belongs to another patient", "mismatch",
                                 "別の患者のプログラムです", status=422)
+    _check_in_plan(actor, patient.id, plan_id, fields.get("exercises") or [])
     from ptplan.clinic import worklist
 
     report = symptoms.report(fields.get("symptoms"), actor.knowledge(), worklist.texts())
@@ -60,6 +62,27 @@ def log_session(actor: Actor, patient_id: int, fields: dict) -> SessionLog:
     actor.audit("create", "session", row.id, patient.id,
                 detail=f"symptoms reported: {', '.join(report['yes'])}"[:500] if report and report["yes"] else None)
     return row
+
+
+def _check_in_plan(actor: Actor, patient_id: int, plan_id: int | None, exercises: list) -> None:
+    """Every exercise of a log is one of the effective plan (the generated plan with the therapist's edits, as this
+    reader sees it) of ``plan_id``, or of the patient's latest plan when the log names none; else a 422 per id."""
+    if not exercises:
+        return
+    from ptplan.clinic import plans
+
+    row = (actor.db.get(Plan, plan_id) if plan_id is not None
+           else actor.db.scalars(repo.records_query(Plan, patient_id).limit(1)).first())
+    allowed = plan_edits.exercise_ids(plans.view(actor, row).plan) if row is not None else set()
+    problems = []
+    for i, done in enumerate(exercises):
+        ex_id = done.get("id") if isinstance(done, dict) else getattr(done, "id", None)
+        if ex_id not in allowed:
+            where = f"plan {row.id}" if row is not None else "no plan (the patient has none yet)"
+            problems.append(Problem(f"exercises.{i}.id", f"exercise {ex_id!r} is not in the patient's program ({where})",
+                                    "not_in_plan", f"「{ex_id}」はこの患者のプログラムにない運動です"))
+    if problems:
+        raise InputError(problems, status=422)
 
 
 def _by_key(actor: Actor, patient_id: int, key: str) -> SessionLog | None:

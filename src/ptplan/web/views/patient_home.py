@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
 from ptplan.clinic import calendar, feedback, inputs, read_models, sessions, symptoms
-from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
 from ptplan.render import changes as changes_view
@@ -71,18 +70,19 @@ async def log_session(request: Request, db: SessionDep):
     errors: dict[str, list[str]] = {}
     numbers = {key: _pain(values[key], key, errors, p) for key in ("pain_before", "pain_after", "rpe")}
     current = read_models.current_plan(p.actor, p.actor.user.patient_id)
-    in_plan = plan_edits.exercise_ids(current.plan) if current else set()
     try:
         body = inputs.parse(inputs.SessionIn, {
             "date": values["performed_on"] or dt.date.today().isoformat(), "notes": values["note"] or None,
-            "exercises": [{"id": e} for e in values["done"] if e in in_plan], "plan_id": current.row.id if current else None,
+            "exercises": [{"id": e} for e in values["done"]], "plan_id": current.row.id if current else None,
             "symptoms": answers or None, "client_key": values["client_key"] or None, **numbers})
         if not errors:
             row = sessions.log_session(p.actor, p.actor.user.patient_id, {**body.model_dump(mode="json", exclude={"date"}),
                                                                            "date": body.date})
     except InputError as err:
-        for pr in err.problems:
-            errors.setdefault(FORM_NAMES.get(pr.path.split(".")[0], ""), []).append(p._("error.bad_value"))
+        for pr in err.problems:  # an id not in the program: a stale page (the plan was edited since) or a forged form
+            text = p._("error.not_in_plan") if pr.code == "not_in_plan" else p._("error.bad_value")
+            if text not in (field := errors.setdefault(FORM_NAMES.get(pr.path.split(".")[0], ""), [])):
+                field.append(text)
     if errors:
         return _home(p, values, errors, status=422)
     # A log sent again (the offline queue, a double click) was stored once; the answer is the same as the first time.

@@ -33,7 +33,10 @@ async def create_patient(request: Request, db: SessionDep):
     form = await checked_form(request, p)
     values = {k: str(form.get(k) or "").strip() for k in ("name", "furigana", "chart_number", "birth_year", "sex", "note")}
     try:
-        body = inputs.parse(inputs.PatientIn, {k: v for k, v in values.items() if v})
+        typed = {k: v for k, v in values.items() if v}
+        if "birth_year" in typed:  # the model takes a number: ASCII digits become one, other text is refused
+            typed["birth_year"] = inputs.form_year(typed["birth_year"])
+        body = inputs.parse(inputs.PatientIn, typed)
         patient = patients.create_patient(p.actor, body.model_dump())
     except InputError as err:
         return p.render("patients.html", status=422, rows=read_models.patient_rows(p.actor, ""), q="",
