@@ -175,31 +175,15 @@ def test_a_knee_injury_left_unscreened_keeps_the_triage_incomplete(therapist, ap
     assert triage_of({**base, **without}, "ja", KB)["level"] == "incomplete"
 
 
-def test_a_test_result_in_the_plan_tests_redraws_the_form_and_the_folded_ones_do_not(therapist, app):
-    """Typing a result re-ranks 「プランを左右する検査」 (htmx posts the form to the redraw route on change, no inline
-    script); a result posted there moves the test to the done ones and the next test comes up."""
+
+def test_only_the_knee_injury_question_redraws_and_test_results_do_not(therapist, app):
+    """A redraw swaps the whole form in: on a test result it would wipe the next result being typed, so results
+    are re-ranked by 「表示を更新」 only; the knee-injury question (a select, changed once) redraws, one at a time."""
     pid = _new_patient(therapist)
-    data = {"csrf_token": _csrf(therapist), "complaint": "knee"}
-    html = therapist.post(f"/patients/{pid}/assess/redraw", data=data).text
-    plan = re.search(r'id="sec-plan_tests".*?</section>', html, re.S).group(0)
-    folded = re.search(r'id="sec-tests".*?</details>', html, re.S).group(0)
-    inputs = re.findall(r'<(?:input|select)[^>]*name="((?:tests|movement)\.[^"]+)"[^>]*>', plan)
-    assert inputs and all(re.search(rf'name="{re.escape(n)}"[^>]*hx-post="/patients/{pid}/assess/redraw" '
-                                    r'hx-trigger="change"', plan) for n in inputs)
-    assert "hx-post" not in folded and "<script>" not in html
-    tests = list(dict.fromkeys(re.findall(r'data-field="tests\.(\w+)\.', plan)))
-    first = forms.all_fields(forms.sections(KB))
-    name = next(n for n in first if n.startswith(f"tests.{tests[0]}."))
-    f = first[name]
-    value = f.options[0] if f.options else f"{(f.lo or 0) + 1:g}"
-    # htmx names the element that asked; the focus is left to htmx (no autofocus on the complaint)
-    r = therapist.post(f"/patients/{pid}/assess/redraw", data={**data, name: value},
-                       headers={"HX-Request": "true", "HX-Trigger": "f-" + name.replace(".", "-")})
-    again = re.search(r'id="sec-plan_tests".*?</section>', r.text, re.S).group(0)
-    after = list(dict.fromkeys(re.findall(r'data-field="tests\.(\w+)\.', again)))
-    assert after[0] == tests[0] and "実施済" in again  # kept in place, marked done
-    assert len(after) == len(tests) + 1  # the done one plus six not yet done: the next test came up
-    assert "autofocus" not in r.text.split('id="sec-chief"')[1].split("</section>")[0]
-    kept = (rf'name="{re.escape(name)}"[^>]*>\s*<option value="">—</option>\s*<option value="{value}" selected'
-            if f.kind == "yesno" else rf'name="{re.escape(name)}"[^>]*value="{re.escape(value)}"')
-    assert re.search(kept, again)
+    html = therapist.post(f"/patients/{pid}/assess/redraw", data={"csrf_token": _csrf(therapist), "complaint": "knee"},
+                          headers={"HX-Request": "true", "HX-Trigger": "f-history-knee_injury_recent"}).text
+    redrawing = re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"[^>]*hx-post="[^"]*/assess/redraw"', html)
+    assert redrawing == ["history.knee_injury_recent"]
+    assert 'hx-sync="#assessment-form:queue last"' in html and "<script>" not in html
+    # asked by a field: the focus is left where htmx restores it, not moved to the complaint
+    assert "autofocus" not in html.split('id="sec-chief"')[1].split("</section>")[0]

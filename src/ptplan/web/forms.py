@@ -190,23 +190,23 @@ def questionnaire_groups(kb, names=QUESTIONNAIRES) -> list:
 
 def test_fields(test) -> list[Field]:
     rec, base = test.record, f"tests.{test.id}"
-    # every result redraws the form: a test done leaves the 「プランを左右する検査」 ranking to the next ones
+    # no redraw on a result: a form swapped in while the next result is being typed would lose it (the
+    # 「表示を更新」 button re-ranks 「プランを左右する検査」)
     if rec.kind == "positive":
-        return [Field(f"{base}.positive", "yesno", "f.result", YES_NO, redraw=True)]
+        return [Field(f"{base}.positive", "yesno", "f.result", YES_NO)]
     if rec.kind == "checklist":
-        return [Field(f"{base}.observations", "checks", "f.observations", tuple(rec.choices), redraw=True)]
+        return [Field(f"{base}.observations", "checks", "f.observations", tuple(rec.choices))]
     lo, hi = rec.min, rec.max
     if rec.negate:  # entered as written in the JOA notation: a 10° lack of extension is −10°
         lo, hi = (None if hi is None else -hi), (None if lo is None else -lo)
-    extra = {"negate": rec.negate, "help": "f.help.negated_angle" if rec.negate else "", "redraw": True}
+    extra = {"negate": rec.negate, "help": "f.help.negated_angle" if rec.negate else ""}
     if rec.sided:
         out = [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=lo, hi=hi, **extra)
                for side in ("left", "right")]
     else:
         out = [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=lo, hi=hi, **extra)]
     if getattr(rec, "symptom_reproduction", False):  # e.g. SLR: the familiar radiating leg pain came on (Lasègue)
-        out.append(Field(f"{base}.reproduces_radicular_pain", "yesno", "f.reproduces_radicular_pain", YES_NO,
-                         redraw=True))
+        out.append(Field(f"{base}.reproduces_radicular_pain", "yesno", "f.reproduces_radicular_pain", YES_NO))
     return out
 
 
@@ -218,7 +218,7 @@ def sections(kb=None) -> list[Section]:
         obs = kb.tests.get(f"{task}_observation")
         if obs is not None:
             movement.append((obs.name, obs.procedure, [Field(f"movement.{task}.observations", "checks", "f.observations",
-                                                              tuple(obs.record.choices), redraw=True)]))
+                                                              tuple(obs.record.choices))]))
     return [Section("record", "sec.record", record_fields(kb)),
             Section("interview", "sec.interview", interview_fields(), red_flag_groups(kb), banner=True),
             Section("questionnaires", "sec.questionnaires", [], questionnaire_groups(kb)),
@@ -241,9 +241,9 @@ def focused(secs: list[Section], complaint: str, essential: list[str], plan_test
     then every other section folded. Each field is in exactly one section, so what is posted does not depend on
     the layout. No complaint: the sections as they are, all open.
 
-    Only the open sections redraw the form when a ``redraw`` field changes (a knee injury opens its red flags, a
-    test result re-ranks the tests); in a folded section, or with no complaint, nothing would move, and a redraw
-    would fold a section the clinician has opened."""
+    Only the open sections redraw the form when a ``redraw`` field changes (a recent knee injury opens its red
+    flags); in a folded section, or with no complaint, nothing would move, and a redraw would fold a section the
+    clinician has opened."""
     if complaint not in COMPLAINTS:
         return [_quiet(sec) for sec in secs]
     by_name = all_fields(secs)

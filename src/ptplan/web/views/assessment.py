@@ -129,7 +129,7 @@ async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep
     patient = p.actor.patient(patient_id)
     form = await checked_form(request, p)
     values = _typed(form, forms.all_fields(forms.sections(p.actor.knowledge())))
-    # htmx names the element that asked: a field (a knee injury, a test result) keeps the focus where the clinician
+    # htmx names the element that asked: a field (a recent knee injury) keeps the focus where the clinician
     # moved it (htmx restores it by id); the complaint, or the no-JavaScript button, puts it on the complaint
     by_field = request.headers.get("HX-Trigger") not in (None, "", "complaint")
     return _form_page(p, patient, values, {}, form.get("follow_up") == "1", redrawn=not by_field)
