@@ -128,6 +128,67 @@ def test_serve_workers_2_runs_two_processes_that_answer_for_one_database(tmp_pat
         assert "workers: 2" in server.output()
 
 
+def _listening_inodes(port: int) -> set[str]:
+    """Socket inodes listening on 127.0.0.1:port, from /proc/net/tcp."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":  # local address, state LISTEN
+            found.add(fields[9])
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            found.add(target[8:-1])
+    return found
+
+
+def test_serve_workers_accept_each_on_their_own_socket_and_a_dead_one_is_replaced(tmp_path, procs):
+    """One listening socket per worker (SO_REUSEPORT), so the kernel spreads connections over the workers
+    instead of the first one awake taking every pending connection; the parent keeps none of them."""
+    import signal
+
+    with database("sqlite", tmp_path) as url:
+        server = Server(env_for(tmp_path / "data", url), tmp_path / "w2.log", "--workers", "2")
+        procs.append(server)
+        listening = _listening_inodes(server.port)
+        assert len(listening) == 2, server.output()
+        held = {pid: _socket_inodes(pid) & listening for pid in _children(server.popen.pid)}
+        workers = [pid for pid, inodes in held.items() if inodes]  # not multiprocessing's resource tracker
+        assert len(workers) == 2 and all(len(held[pid]) == 1 for pid in workers), held
+        assert held[workers[0]] != held[workers[1]], held
+        assert not _socket_inodes(server.popen.pid) & listening  # a socket nobody accepts on would hold connections
+
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            listening = _listening_inodes(server.port)
+            now = [pid for pid in _children(server.popen.pid) if _socket_inodes(pid) & listening]
+            if len(now) == 2 and workers[0] not in now and len(listening) == 2:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the killed worker was not replaced: {now}\n{server.output()}")
+        server.wait_ready()
+        with server.client() as c:
+            assert all(c.get("/api/v1/health").status_code == 200 for _ in range(10))
+        assert "starting another" in server.output()
+
+        taken = ptplan(env_for(tmp_path / "data", url), "serve", "--port", str(server.port))
+        assert taken.returncode != 0 and "already in use" in taken.stdout + taken.stderr
+
+        server.popen.send_signal(signal.SIGTERM)  # the parent only: it stops its workers
+        assert server.popen.wait(60) == 0, server.output()
+        assert not _children(server.popen.pid) and not _listening_inodes(server.port)
+
+
 def _children(pid: int) -> list[int]:
     # uvicorn's worker processes (spawned, so grandchildren may include its resource tracker: count ptplan apps)
     found = []

@@ -10,9 +10,9 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
           workers: int = typer.Option(None, "--workers", help="server processes (default 1; PTPLAN_WORKERS)")):
     """Run the web app and the API with uvicorn; migrations run first.
 
-    With ``--workers N`` uvicorn starts N processes, each building the app from the environment
-    (``ptplan.server:app_from_env``); they share the database and the job queue and keep nothing in
-    memory that another process needs."""
+    With ``--workers N`` N uvicorn processes start, each building the app from the environment
+    (``ptplan.server:app_from_env``) and accepting on its own socket (``ptplan.cli.serve_workers``); they
+    share the database and the job queue and keep nothing in memory that another process needs."""
     import os
 
     import uvicorn
@@ -38,8 +38,11 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
     os.environ.update({"PTPLAN_HOST": settings.host, "PTPLAN_PORT": str(settings.port),
                        "PTPLAN_WORKERS": str(settings.workers), "PTPLAN_SECRET_KEY": settings.secret_key,
                        "PTPLAN_DATA_DIR": str(settings.data_dir)})
-    uvicorn.run("ptplan.server:app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level="info", proxy_headers=False)
+    from ptplan.cli import serve_workers
+
+    # One listening socket per process (SO_REUSEPORT), so connections spread over the workers: see serve_workers.
+    serve_workers.run({"app": "ptplan.server:app_from_env", "factory": True, "host": settings.host,
+                       "port": settings.port, "log_level": "info", "proxy_headers": False}, settings.workers)
 
 
 def worker(threads: int = typer.Option(1, "--threads", min=1, max=32,
