@@ -105,19 +105,27 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
     case, errors = forms.validate(form, fields)
     changes, record_errors = _record_changes(patient, form)
     errors = {**record_errors, **errors}
+    checked = None
+    if not errors:
+        case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
+        case["lang"] = p.lang
+        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30), checked before
+            checked = inputs.parse(Case, case)  # the record changes are stored, so a refused form stores nothing
+        except InputError as err:
+            errors = forms.by_field(err.problems, case, fields)
     if not errors and changes:
         try:  # a カルテ番号 another patient has is refused before anything is stored
             patients.update_patient(p.actor, patient.id, changes)
         except InputError as err:
             errors = forms.by_field(err.under("patient.").problems, case, fields)
     if not errors:
-        case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
-        case["lang"] = p.lang
-        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30)
-            _row, plan = assessments.assess_and_plan(p.actor, patient.id, inputs.parse(Case, case), p.lang)
+        try:
+            _row, plan = assessments.assess_and_plan(p.actor, patient.id, checked, p.lang)
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
         except InputError as err:
             errors = forms.by_field(err.problems, case, fields)
+    # the form again, with what was typed: the patient was already shown when it was opened (that read is in the
+    # audit log), so this answer writes no read event
     return _form_page(p, patient, _typed(form, fields), errors, form.get("follow_up") == "1", status=422)
 
 
