@@ -4,6 +4,7 @@ therapist's staff-only note, which a patient reading their own record no longer 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -175,8 +176,9 @@ def test_a_session_log_may_only_name_exercises_of_the_effective_plan(world):
                                                                 "path": "/program/components/0/exercises/0"})
     assert swap.status_code == 201, swap.text
     assert removed not in _ids(swap.json()["effective"]) and first not in _ids(swap.json()["effective"])
+    after_the_edits = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     for body in ({"plan_id": plan["id"]}, {}):  # the named plan, or the latest one
-        bad = taro.post(path, json={"date": "2026-02-03", "exercises": [{"id": "bird_dog"}, {"id": removed},
+        bad = taro.post(path, json={"date": after_the_edits, "exercises": [{"id": "bird_dog"}, {"id": removed},
                                                                        {"id": "no_such_exercise"}, {"id": first}], **body})
         assert _problems(bad) == {"exercises.1.id": "not_in_plan", "exercises.2.id": "not_in_plan",
                                   "exercises.3.id": "not_in_plan"}
@@ -186,6 +188,33 @@ def test_a_session_log_may_only_name_exercises_of_the_effective_plan(world):
     # the refused logs stored nothing
     dates = [s["date"] for s in taro.get(path).json()["items"]]
     assert sorted(dates) == ["2026-02-02", "2026-02-03", "2026-02-03"]
+
+
+def test_a_log_of_a_day_when_the_exercise_was_still_in_the_plan_is_stored(world):
+    # The offline queue may send a log days later, after the therapist took one of its exercises out: it was in
+    # the plan on the log's day, so the log is stored; the same exercise on a later day is refused.
+    taro = world.client("taro")
+    pid = taro.post("/api/v1/patients", json={"name": "Offline Log"}).json()["id"]
+    plan = _issued_plan(world, pid)
+    kept, removed = _ids(plan["effective"])[:2]
+    edits = f"/api/v1/plans/{plan['id']}/edits"
+    assert taro.post(edits, json={"reason": "t", "op": "remove", "path": "/program/components/0/exercises/1"}
+                     ).status_code == 201
+    added = taro.post(edits, json={"reason": "t", "op": "add", "exercise_id": "bird_dog",
+                                   "path": "/program/components/0"})
+    assert added.status_code == 201, added.text
+    assert taro.post(edits, json={"reason": "t", "op": "revert", "edit": 2}).status_code == 201
+    effective = _ids(taro.get(f"/api/v1/plans/{plan['id']}").json()["effective"])
+    assert removed not in effective and "bird_dog" not in effective and kept in effective
+    path = f"/api/v1/patients/{pid}/sessions"
+    today, tomorrow = dt.date.today(), dt.date.today() + dt.timedelta(days=1)
+    for day in (today - dt.timedelta(days=3), today):  # logged offline before (or on the day of) the edits
+        ok = taro.post(path, json={"date": day.isoformat(), "exercises": [{"id": kept}, {"id": removed},
+                                                                          {"id": "bird_dog"}]})
+        assert ok.status_code == 201, ok.text
+    late = taro.post(path, json={"date": tomorrow.isoformat(), "exercises": [{"id": kept}, {"id": removed},
+                                                                            {"id": "bird_dog"}]})
+    assert _problems(late) == {"exercises.1.id": "not_in_plan", "exercises.2.id": "not_in_plan"}
 
 
 def test_a_patient_logging_their_own_session_is_held_to_their_plan_in_the_api_and_the_web_form(world):

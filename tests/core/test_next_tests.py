@@ -83,8 +83,8 @@ def test_a_done_sided_test_is_not_offered_again():
 
 def test_the_service_reads_a_case_still_being_filled_in():
     # a bad part (age out of range) is left out rather than failing; the complaint's pain sites still count
-    ranked = services.next_tests({"id": "t", "pain": [{"site": "knee"}], "demographics": {"age": 500}}, KB, limit=4)
-    assert ranked == next_tests(KB, case_of("knee"), limit=4) and len(ranked) == 4
+    focus = services.assessment_focus({"id": "t", "pain": [{"site": "knee"}], "demographics": {"age": 500}}, KB, 4)
+    assert focus["tests"] == next_tests(KB, case_of("knee"), limit=4) and len(focus["tests"]) == 4
 
 
 @RUN

@@ -182,3 +182,14 @@ def test_it_always_gives_a_readable_plan_whatever_records_are_stored(records):
     assert isinstance(eff.plan["program"]["components"], list)
     assert all(isinstance(ex["id"], str) for c in eff.plan["program"]["components"] for ex in c["exercises"])
     assert len(eff.applied) + len(eff.skipped) <= len(records)
+
+
+def test_it_knows_the_last_day_each_exercise_was_taken_out_of_the_plan():
+    edits = [{"seq": 1, "op": "remove", "exercise": "a", "at": "2026-03-01T09:00:00"},
+             {"seq": 2, "op": "swap", "exercise": "b", "exercise_id": "c", "at": "2026-03-02T09:00:00"},
+             {"seq": 3, "op": "add", "exercise_id": "d", "at": "2026-03-03T09:00:00"},
+             {"seq": 4, "op": "revert", "edit": 3, "at": "2026-03-05T09:00:00"},
+             {"seq": 5, "op": "dose", "exercise": "c", "at": "2026-03-06T09:00:00"},
+             {"seq": 6, "op": "remove", "exercise": "a", "at": "2026-03-07T09:00:00"},
+             {"seq": 7, "op": "remove", "exercise": "e"}]  # no time: left out
+    assert pe.left_the_plan(edits) == {"a": "2026-03-07", "b": "2026-03-02", "d": "2026-03-05"}

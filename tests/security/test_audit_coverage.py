@@ -180,3 +180,27 @@ def test_the_audit_log_shows_that_it_was_read_and_by_whom(world):
     assert admin.get("/api/v1/audit", params={"patient_id": 2**40}).status_code == 200
     newest = admin.get("/api/v1/audit", params={"limit": 1}).json()["items"][0]
     assert (newest["resource"], newest["patient_id"]) == ("audit", None)
+
+
+@pytest.mark.parametrize("typed", [
+    {"pain.low_back.nrs": "11"},  # a field error
+    {"pain.low_back.nrs": "5", "red_flags.saddle_numbness": "no", "assessed_on": "2026-02-30",
+     "patient.chart_number": "A-77"},  # a date no calendar has, with a record change that must not be stored
+], ids=["field error", "impossible date with a record change"])
+def test_an_assessment_form_refused_and_shown_again_writes_no_read_event_and_stores_nothing(world, typed):
+    from ptplan.store.models import Assessment, Patient
+
+    taro = _browser(world, "taro")
+    pid = world.clinics["aoba"].other_patient_id
+    assert taro.get(f"/patients/{pid}/assess").status_code == 200  # opening the form is the audited read
+    before = _last_id(world)
+    with world.app.state.sessions() as db:
+        assessments = db.scalar(select(func.count()).select_from(Assessment).where(Assessment.patient_id == pid))
+    resp = taro.post(f"/patients/{pid}/assess", data={"csrf_token": taro.cookies.get("ptplan_csrf"), **typed},
+                     follow_redirects=False)
+    assert resp.status_code == 422, resp.text[:300]
+    assert all(f'value="{v}"' in resp.text for k, v in typed.items() if k != "red_flags.saddle_numbness")
+    assert [(e.action, e.resource) for e in _events_after(world, before)] == []
+    with world.app.state.sessions() as db:
+        assert db.get(Patient, pid).chart_number is None
+        assert db.scalar(select(func.count()).select_from(Assessment).where(Assessment.patient_id == pid)) == assessments

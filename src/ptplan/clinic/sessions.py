@@ -42,11 +42,12 @@ def log_session(actor: Actor, patient_id: int, fields: dict) -> SessionLog:
     if plan_id is not None and actor.record(Plan, plan_id, "plan_id").patient_id != patient.id:
         raise InputError.single("plan_id", f"plan {plan_id} belongs to another patient", "mismatch",
                                 "別の患者のプログラムです", status=422)
-    _check_in_plan(actor, patient.id, plan_id, fields.get("exercises") or [])
+    day = check_day(fields["date"], "date")
+    _check_in_plan(actor, patient.id, plan_id, fields.get("exercises") or [], day)
     from ptplan.clinic import worklist
 
     report = symptoms.report(fields.get("symptoms"), actor.knowledge(), worklist.texts())
-    values = dict(performed_on=check_day(fields["date"], "date"), note=fields.get("notes"), plan_id=plan_id,
+    values = dict(performed_on=day, note=fields.get("notes"), plan_id=plan_id,
                   exercises=fields.get("exercises") or [], pain_before=fields.get("pain_before"),
                   pain_after=fields.get("pain_after"), rpe=fields.get("rpe"), symptoms=report, client_key=key)
     try:
@@ -64,20 +65,24 @@ def log_session(actor: Actor, patient_id: int, fields: dict) -> SessionLog:
     return row
 
 
-def _check_in_plan(actor: Actor, patient_id: int, plan_id: int | None, exercises: list) -> None:
-    """Every exercise of a log is one of the effective plan (the generated plan with the therapist's edits, as this
-    reader sees it) of ``plan_id``, or of the patient's latest plan when the log names none; else a 422 per id."""
+def _check_in_plan(actor: Actor, patient_id: int, plan_id: int | None, exercises: list, day: dt.date) -> None:
+    """Every exercise of a log was in the effective plan (the generated plan with the therapist's edits, as this
+    reader sees it) of ``plan_id``, or of the patient's latest plan when the log names none, on the log's day: in
+    it now, or taken out by an edit made that day or later (a log kept by the offline queue while the therapist
+    removed or swapped the exercise is still stored). Else a 422 per id."""
     if not exercises:
         return
     from ptplan.clinic import plans
 
     row = (actor.db.get(Plan, plan_id) if plan_id is not None
            else actor.db.scalars(repo.records_query(Plan, patient_id).limit(1)).first())
-    allowed = plan_edits.exercise_ids(plans.view(actor, row).plan) if row is not None else set()
+    seen = plans.view(actor, row) if row is not None else None
+    allowed = plan_edits.exercise_ids(seen.plan) if seen is not None else set()
+    left = plan_edits.left_the_plan(seen.edits) if seen is not None else {}
     problems = []
     for i, done in enumerate(exercises):
         ex_id = done.get("id") if isinstance(done, dict) else getattr(done, "id", None)
-        if ex_id not in allowed:
+        if ex_id not in allowed and not (ex_id in left and day.isoformat() <= left[ex_id]):
             where = f"plan {row.id}" if row is not None else "no plan (the patient has none yet)"
             problems.append(Problem(f"exercises.{i}.id", f"exercise {ex_id!r} is not in the patient's program ({where})",
                                     "not_in_plan", f"「{ex_id}」はこの患者のプログラムにない運動です"))

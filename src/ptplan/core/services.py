@@ -76,13 +76,6 @@ def _partial_case(data: dict, kb) -> Case:
     return validate_case(data, kb)
 
 
-def next_tests(data: dict, kb=None, limit: int | None = None, regions: tuple[str, ...] | None = None) -> list[str]:
-    """The tests that would change the plan most for a case still being filled in (the assessment form's
-    「プランを左右する検査」): :func:`ptplan.core.reasoning.next_tests` on the parts that validate so far."""
-    kb = kb or default_kb()
-    return reasoning.next_tests(kb, _partial_case(dict(data), kb), limit, regions)
-
-
 def assessment_focus(data: dict, kb=None, limit: int | None = None) -> dict[str, Any]:
     """What the assessment form opens for a case still being filled in: the screening ``regions`` of its pain
     sites, the red-flag questions the screen of those regions needs for the case so far (``essential``, see

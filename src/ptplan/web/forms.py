@@ -9,7 +9,7 @@ questionnaire items (``questionnaires.odi.3`` ↔ the list position 3, counted f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ptplan.core.case_io import validate_case
 from ptplan.core.kb.loader import default_kb
@@ -30,10 +30,14 @@ OPTIONS = {
     "helps": ("heat", "cold", "rest", "movement", "walking", "lying", "sitting"),
     "knee_diagnosis": ("osteoarthritis", "meniscus", "ligament", "patellofemoral", "other", "none", "unknown"),
     "back_diagnosis": ("spinal_stenosis", "disc_herniation", "spondylolisthesis", "other", "none", "unknown"),
+    "onset_speed": ("sudden", "gradual", "unknown"), "fear_avoidance": ("low", "moderate", "high"),
 }
-SYMPTOMS = ("worse_sitting", "worse_standing", "worse_walking", "worse_bending", "worse_extension", "worse_stairs",
-            "eases_with_movement", "morning_stiffness_back", "morning_stiffness_knee", "night_pain", "numbness",
-            "numbness_below_knee", "knee_swelling", "knee_giving_way")
+SYMPTOMS = ("worse_sitting", "worse_standing", "worse_standing_up", "worse_walking", "worse_bending", "worse_extension",
+            "worse_stairs", "eases_with_movement", "eased_by_rest", "morning_stiffness_back", "morning_stiffness_knee",
+            "night_pain", "back_heaviness_to_thigh", "numbness", "numbness_below_knee", "knee_swelling", "knee_warmth",
+            "knee_giving_way")
+#: pain sites asked with an NRS besides the low back and the knee (a site with a number typed counts as painful)
+OTHER_PAIN_SITES = ("buttock", "thigh", "leg")
 #: minus and plus signs as Japanese input methods type them (U+2212, full-width, the katakana long-vowel mark)
 SIGNS = str.maketrans({"−": "-", "－": "-", "ー": "-", "‐": "-", "＋": "+", "．": "."})
 INTEGER_FIELDS = {"demographics.age", "history.previous_episodes", "activity.exercise_days_per_week"}
@@ -49,6 +53,7 @@ class Field:
     lo: float | None = None
     hi: float | None = None
     label_is_text: bool = False
+    redraw: bool = False  # a change redraws the form (htmx): it changes the red flags or tests the form opens
     help: str = ""  # a msgid shown under the label (e.g. the sign convention of a field)
     choices: tuple = ()  # kind "scale": (code as posted, anchor Text or None) per answer
     negate: bool = False  # the form shows the opposite sign of the case value (JOA notation of extension deficits)
@@ -81,8 +86,9 @@ class Section:
 COMPLAINTS = {"back": ("low_back",), "knee": ("knee",), "both": ("low_back", "knee")}
 #: the interview fields asked with the complaint, per pain site, and when both hurt
 COMPLAINT_FIELDS = {"low_back": ("pain.low_back.nrs", "pain.low_back.nrs_worst", "history.back_duration_weeks"),
-                    "knee": ("pain.knee.nrs", "pain.knee.nrs_worst", "pain.knee.side", "history.knee_duration_weeks")}
-BOTH_FIELDS = ("history.onset_order",)
+                    "knee": ("pain.knee.nrs", "pain.knee.nrs_worst", "pain.knee.side", "history.knee_duration_weeks",
+                             "history.knee_injury_recent")}
+BOTH_FIELDS = ("history.onset_order", "history.onset_gap_weeks")
 
 
 def complaint_of(form) -> str:
@@ -124,16 +130,23 @@ def interview_fields() -> list[Field]:
     for site in ("low_back", "knee"):
         f += [Field(f"pain.{site}.nrs", "number", f"f.pain_{site}", unit="0-10", lo=0, hi=10),
               Field(f"pain.{site}.nrs_worst", "number", f"f.pain_{site}_worst", unit="0-10", lo=0, hi=10)]
+    f += [Field(f"pain.{site}.nrs", "number", f"f.pain_{site}", unit="0-10", lo=0, hi=10) for site in OTHER_PAIN_SITES]
     f += [Field("pain.knee.side", "select", "f.knee_side", OPTIONS["side"]),
           Field("history.back_duration_weeks", "number", "f.back_weeks", unit="weeks", lo=0, hi=5200),
           Field("history.knee_duration_weeks", "number", "f.knee_weeks", unit="weeks", lo=0, hi=5200),
+          # the knee-injury red flags (Ottawa knee rule, dislocation, extensor mechanism) become essential with it
+          Field("history.knee_injury_recent", "yesno", "f.knee_injury_recent", YES_NO, redraw=True),
           Field("history.onset_order", "select", "f.onset_order", OPTIONS["onset_order"]),
+          Field("history.onset_gap_weeks", "number", "f.onset_gap_weeks", unit="weeks", lo=0, hi=5200),
+          Field("history.onset_speed", "select", "f.onset_speed", OPTIONS["onset_speed"]),
           Field("history.onset_trigger", "select", "f.onset_trigger", OPTIONS["onset_trigger"]),
           Field("history.previous_episodes", "number", "f.previous_episodes", lo=0, hi=100)]
     f += [Field(f"symptoms.{s}", "yesno", f"f.{s}", YES_NO) for s in SYMPTOMS]
     f += [Field("symptoms.directional_preference", "select", "f.directional_preference", OPTIONS["directional_preference"]),
           Field("symptoms.irritability", "select", "f.irritability", OPTIONS["irritability"]),
           Field("symptoms.helps", "checks", "f.helps", OPTIONS["helps"]),
+          Field("vitals.temperature_c", "number", "f.temperature", unit="celsius", lo=33, hi=43),
+          Field("clinical_impression.fear_avoidance", "select", "f.fear_avoidance", OPTIONS["fear_avoidance"]),
           Field("activity.level", "select", "f.activity_level", OPTIONS["level"]),
           Field("activity.occupation", "select", "f.occupation", OPTIONS["occupation"]),
           Field("activity.sitting_hours_per_day", "number", "f.sitting_hours", unit="h", lo=0, hi=24),
@@ -177,6 +190,8 @@ def questionnaire_groups(kb, names=QUESTIONNAIRES) -> list:
 
 def test_fields(test) -> list[Field]:
     rec, base = test.record, f"tests.{test.id}"
+    # no redraw on a result: a form swapped in while the next result is being typed would lose it (the
+    # 「表示を更新」 button re-ranks 「プランを左右する検査」)
     if rec.kind == "positive":
         return [Field(f"{base}.positive", "yesno", "f.result", YES_NO)]
     if rec.kind == "checklist":
@@ -186,9 +201,13 @@ def test_fields(test) -> list[Field]:
         lo, hi = (None if hi is None else -hi), (None if lo is None else -lo)
     extra = {"negate": rec.negate, "help": "f.help.negated_angle" if rec.negate else ""}
     if rec.sided:
-        return [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=lo, hi=hi, **extra)
-                for side in ("left", "right")]
-    return [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=lo, hi=hi, **extra)]
+        out = [Field(f"{base}.{side}", "number", f"f.{side}", unit=rec.unit, lo=lo, hi=hi, **extra)
+               for side in ("left", "right")]
+    else:
+        out = [Field(f"{base}.value", "number", "f.value", unit=rec.unit, lo=lo, hi=hi, **extra)]
+    if getattr(rec, "symptom_reproduction", False):  # e.g. SLR: the familiar radiating leg pain came on (Lasègue)
+        out.append(Field(f"{base}.reproduces_radicular_pain", "yesno", "f.reproduces_radicular_pain", YES_NO))
+    return out
 
 
 def sections(kb=None) -> list[Section]:
@@ -220,9 +239,13 @@ def focused(secs: list[Section], complaint: str, essential: list[str], plan_test
     """The complaint-first layout: 主訴 with its pain fields, the red-flag questions the complaint's regions can
     need (every one the safety screen needs, so it can reach a result), the tests that would change the plan,
     then every other section folded. Each field is in exactly one section, so what is posted does not depend on
-    the layout. No complaint: the sections as they are, all open."""
+    the layout. No complaint: the sections as they are, all open.
+
+    Only the open sections redraw the form when a ``redraw`` field changes (a recent knee injury opens its red
+    flags); in a folded section, or with no complaint, nothing would move, and a redraw would fold a section the
+    clinician has opened."""
     if complaint not in COMPLAINTS:
-        return secs
+        return [_quiet(sec) for sec in secs]
     by_name = all_fields(secs)
     sites = COMPLAINTS[complaint]
     names = [n for site in sites for n in COMPLAINT_FIELDS[site]] + (list(BOTH_FIELDS) if len(sites) > 1 else [])
@@ -241,9 +264,15 @@ def focused(secs: list[Section], complaint: str, essential: list[str], plan_test
            Section("plan_tests", "sec.plan_tests", [], chosen, hint="assess.plan_tests_hint")]
     for sec in secs:
         groups = [(t, p, [f for f in fs if f.name not in taken]) for t, p, fs in sec.groups]
-        out.append(Section(sec.id, sec.title, [f for f in sec.fields if f.name not in taken],
-                           [g for g in groups if g[2]], collapsed=True))
+        out.append(_quiet(Section(sec.id, sec.title, [f for f in sec.fields if f.name not in taken],
+                                  [g for g in groups if g[2]], collapsed=True)))
     return out
+
+
+def _quiet(sec: Section) -> Section:
+    """The section with no field that redraws the form."""
+    return replace(sec, fields=[replace(f, redraw=False) for f in sec.fields],
+                   groups=[(t, p, [replace(f, redraw=False) for f in fs]) for t, p, fs in sec.groups])
 
 
 def all_fields(secs: list[Section]) -> dict[str, Field]:

@@ -30,6 +30,7 @@ from ptplan.core.plan_edits.ops import (
     SwapOp,
     components,
     exercise_ids,
+    left_the_plan,
     parse_edit,
     reverted,
     storable_text,
@@ -39,4 +40,4 @@ from ptplan.core.plan_edits.replay import Effective, effective_plan
 
 __all__ = ["CHANGES", "OPS", "AddOp", "DoseChanges", "DoseOp", "DoseValues", "EditOp", "EditRequest", "Effective",
            "NoteOp", "RemoveOp", "RevertOp", "SwapOp", "carry_forward", "components", "effective_plan", "exercise_ids",
-           "from_legacy", "make_record", "parse_edit", "refusal_for", "reverted", "storable_text"]
+           "from_legacy", "left_the_plan", "make_record", "parse_edit", "refusal_for", "reverted", "storable_text"]

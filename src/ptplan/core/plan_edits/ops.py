@@ -144,6 +144,21 @@ def bad(path: str, message: str, message_ja: str, code: str = "invalid") -> Inpu
     return InputError.single(path, message, code, message_ja, status=422)
 
 
+def left_the_plan(edits: list[dict]) -> dict[str, str]:
+    """Exercise id → the day (ISO date) an edit last took it out of the plan: a ``remove`` or a ``swap`` of it,
+    or a ``revert`` of the ``add`` or ``swap`` that brought it in. Records without a time are left out."""
+    by_seq = {e.get("seq"): e for e in edits or [] if isinstance(e, dict)}
+    out: dict[str, str] = {}
+    for e in by_seq.values():
+        day = str(e.get("at") or "")[:10]
+        gone = e.get("exercise") if e.get("op") in ("remove", "swap") else None
+        if e.get("op") == "revert" and by_seq.get(e.get("edit"), {}).get("op") in ("add", "swap"):
+            gone = by_seq[e["edit"]].get("exercise_id")
+        if day and isinstance(gone, str):
+            out[gone] = max(out.get(gone, day), day)
+    return out
+
+
 def reverted(edits: list[dict]) -> set[int]:
     return {e["edit"] for e in edits or [] if isinstance(e, dict) and e.get("op") == "revert" and isinstance(e.get("edit"), int)}
 

@@ -105,19 +105,27 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
     case, errors = forms.validate(form, fields)
     changes, record_errors = _record_changes(patient, form)
     errors = {**record_errors, **errors}
+    checked = None
+    if not errors:
+        case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
+        case["lang"] = p.lang
+        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30), checked before
+            checked = inputs.parse(Case, case)  # the record changes are stored, so a refused form stores nothing
+        except InputError as err:
+            errors = forms.by_field(err.problems, case, fields)
     if not errors and changes:
         try:  # a カルテ番号 another patient has is refused before anything is stored
             patients.update_patient(p.actor, patient.id, changes)
         except InputError as err:
             errors = forms.by_field(err.under("patient.").problems, case, fields)
     if not errors:
-        case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
-        case["lang"] = p.lang
-        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30)
-            _row, plan = assessments.assess_and_plan(p.actor, patient.id, inputs.parse(Case, case), p.lang)
+        try:
+            _row, plan = assessments.assess_and_plan(p.actor, patient.id, checked, p.lang)
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
         except InputError as err:
             errors = forms.by_field(err.problems, case, fields)
+    # the form again, with what was typed: the patient was already shown when it was opened (that read is in the
+    # audit log), so this answer writes no read event
     return _form_page(p, patient, _typed(form, fields), errors, form.get("follow_up") == "1", status=422)
 
 
@@ -129,7 +137,10 @@ async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep
     patient = p.actor.patient(patient_id)
     form = await checked_form(request, p)
     values = _typed(form, forms.all_fields(forms.sections(p.actor.knowledge())))
-    return _form_page(p, patient, values, {}, form.get("follow_up") == "1", redrawn=True)
+    # htmx names the element that asked: a field (a recent knee injury) keeps the focus where the clinician
+    # moved it (htmx restores it by id); the complaint, or the no-JavaScript button, puts it on the complaint
+    by_field = request.headers.get("HX-Trigger") not in (None, "", "complaint")
+    return _form_page(p, patient, values, {}, form.get("follow_up") == "1", redrawn=not by_field)
 
 
 @router.post("/assess/triage")

@@ -1,0 +1,189 @@
+"""A follow-up keeps every stored value: a case with every field of the form set, stored, opened as a follow-up
+(?follow_up=1) and posted back exactly as the page renders it, is stored again unchanged. A field the follow-up
+form cannot show (no input, a value it does not select) would silently drop a stored answer; for a red-flag input
+that is a safety defect. Also: a recent knee injury opens the post-injury knee red flags among the essential ones."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from itertools import cycle
+
+import pytest
+
+from ptplan.core.kb.loader import default_kb
+from ptplan.core.screening import may_be_essential
+from ptplan.store.models import Assessment
+from ptplan.web import forms
+
+KB = default_kb()
+INJURY_FLAGS = sorted(q.id for q in KB.red_flag_questions.values()
+                      if q.essential_when is not None and "knee_injury_recent" in str(q.essential_when))
+
+
+def _csrf(client) -> str:
+    return client.cookies.get("ptplan_csrf")
+
+
+def _new_patient(client) -> int:
+    r = client.post("/patients", data={"name": "Follow Up", "csrf_token": _csrf(client)}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:400]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def every_field_set(kb=KB) -> dict[str, object]:
+    """Form values with every case field of the catalogue set (record fields left to the patient record)."""
+    answers, flags = cycle(("yes", "no")), cycle(("no", "unknown"))
+    out: dict[str, object] = {"complaint": "both"}
+    for name, f in forms.all_fields(forms.sections(kb)).items():
+        if name in forms.RECORD_FIELDS:
+            continue
+        if f.kind == "number":
+            lo = 0 if f.lo is None else f.lo
+            hi = lo + 40 if f.hi is None else f.hi
+            value = lo + (hi - lo) / 4
+            out[name] = f"{round(value) if name in forms.INTEGER_FIELDS or value.is_integer() else value:g}"
+        elif f.kind == "yesno":
+            out[name] = next(answers)
+        elif f.kind == "radio3":
+            out[name] = next(flags)
+        elif f.kind == "checks":
+            out[name] = list(f.options[:2])
+        elif f.kind in ("select", "scale"):
+            out[name] = f.options[min(1, len(f.options) - 1)]
+        elif f.kind == "textarea":
+            out[name] = "孫と散歩する\n階段を上る"
+        else:
+            out[name] = "杖歩行。夜間痛あり。"
+    out["demographics.sex"] = "female"  # pregnancy is among the conditions checked
+    return out
+
+
+class _Form(HTMLParser):
+    """What a browser posts for #assessment-form as rendered: (name, value) pairs."""
+
+    def __init__(self):
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+        self.depth, self.select, self.text, self.first = 0, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "assessment-form":
+            self.depth = 1
+        if not self.depth or "name" not in a and tag in ("input", "select", "textarea"):
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.pairs.append((a["name"], a.get("value", "on")))
+            else:
+                self.pairs.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self.select, self.first = a["name"], None
+        elif tag == "option" and self.select:
+            if self.first is None:
+                self.first = a.get("value", "")
+            if "selected" in a:
+                self.pairs.append((self.select, a.get("value", "")))
+                self.select = "done:" + self.select
+        elif tag == "textarea":
+            self.text = (a["name"], [])
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select:
+            if not self.select.startswith("done:"):
+                self.pairs.append((self.select, self.first or ""))
+            self.select = None
+        elif tag == "textarea" and self.text:
+            self.pairs.append((self.text[0], "".join(self.text[1]).removeprefix("\n")))
+            self.text = None
+        elif tag == "form" and self.depth:
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.text:
+            self.text[1].append(data)
+
+
+def posted(html: str) -> dict[str, list[str]]:
+    """The posted form by name (a list of values each, as a multi-valued form)."""
+    parser = _Form()
+    parser.feed(html)
+    out: dict[str, list[str]] = {}
+    for name, value in parser.pairs:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def _stored(app, pid: int) -> list[dict]:
+    with app.state.sessions() as db:
+        return [a.case_json for a in db.query(Assessment).filter_by(patient_id=pid).order_by(Assessment.id)]
+
+
+def test_a_follow_up_posted_unchanged_stores_the_same_case(therapist, app):
+    pid = _new_patient(therapist)
+    values = every_field_set()
+    r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), **values},
+                       follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    [first] = _stored(app, pid)
+    # every field of the form is in the stored case (the generated case really sets them all)
+    assert forms.to_form(first).keys() >= set(values) - {"complaint"}
+    html = therapist.get(f"/patients/{pid}/assess?follow_up=1").text
+    pairs = posted(html)
+    assert pairs["follow_up"] == ["1"] and pairs["history.knee_injury_recent"] == ["yes"]
+    r = therapist.post(f"/patients/{pid}/assess", data=pairs, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    first_again, second = _stored(app, pid)
+    dropped = {k: v for k, v in forms.to_form(first).items() if forms.to_form(second).get(k) != v}
+    assert dropped == {}, f"a follow-up changed or dropped stored values: {dropped}"
+    assert second == first
+
+
+@pytest.mark.parametrize("injury", ["yes", "no"])
+def test_a_recent_knee_injury_opens_the_post_injury_red_flags(therapist, app, injury):
+    pid = _new_patient(therapist)
+    r = therapist.post(f"/patients/{pid}/assess/redraw", data={"csrf_token": _csrf(therapist), "complaint": "knee",
+                                                               "history.knee_injury_recent": injury})
+    assert r.status_code == 200, r.text[:500]
+    complaint = re.search(r'id="sec-complaint".*?</section>', r.text, re.S).group(0)
+    # asked with the knee complaint, and a change redraws the form (htmx) so the flags appear at once
+    assert re.search(r'<select id="f-history-knee_injury_recent" name="history.knee_injury_recent"[^>]*'
+                     r'hx-post="/patients/\d+/assess/redraw"', complaint)
+    flags = re.search(r'id="sec-essential_flags".*?</section>', r.text, re.S).group(0)
+    shown = set(re.findall(r'name="red_flags\.(\w+)"', flags))
+    assert len(INJURY_FLAGS) == 4
+    facts = {"history.knee_injury_recent": injury == "yes", "pain.knee": True}
+    assert shown == set(may_be_essential(KB, ("general", "knee"), facts))
+    assert (set(INJURY_FLAGS) <= shown) is (injury == "yes")
+    assert not set(INJURY_FLAGS) & shown or injury == "yes"
+
+
+def test_a_knee_injury_left_unscreened_keeps_the_triage_incomplete(therapist, app):
+    """The essential section is all the screen needs: answering it gives a result; the injury flags left out
+    (had they stayed hidden) would leave the screen incomplete."""
+    pid = _new_patient(therapist)
+    base = {"csrf_token": _csrf(therapist), "complaint": "knee", "pain.knee.nrs": "5", "history.knee_injury_recent": "yes"}
+    html = therapist.post(f"/patients/{pid}/assess/redraw", data=base).text
+    flags = sorted(set(re.findall(r'name="(red_flags\.\w+)"', re.search(r'id="sec-essential_flags".*?</section>',
+                                                                         html, re.S).group(0))))
+    answers = dict.fromkeys(flags, "no")
+    from ptplan.web.views.assessment import triage_of
+    assert triage_of({**base, **answers}, "ja", KB)["level"] == "none"
+    without = {k: v for k, v in answers.items() if k.removeprefix("red_flags.") not in INJURY_FLAGS}
+    assert triage_of({**base, **without}, "ja", KB)["level"] == "incomplete"
+
+
+
+def test_only_the_knee_injury_question_redraws_and_test_results_do_not(therapist, app):
+    """A redraw swaps the whole form in: on a test result it would wipe the next result being typed, so results
+    are re-ranked by 「表示を更新」 only; the knee-injury question (a select, changed once) redraws, one at a time."""
+    pid = _new_patient(therapist)
+    html = therapist.post(f"/patients/{pid}/assess/redraw", data={"csrf_token": _csrf(therapist), "complaint": "knee"},
+                          headers={"HX-Request": "true", "HX-Trigger": "f-history-knee_injury_recent"}).text
+    redrawing = re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"[^>]*hx-post="[^"]*/assess/redraw"', html)
+    assert redrawing == ["history.knee_injury_recent"]
+    assert 'hx-sync="#assessment-form:queue last"' in html and "<script>" not in html
+    # asked by a field: the focus is left where htmx restores it, not moved to the complaint
+    assert "autofocus" not in html.split('id="sec-chief"')[1].split("</section>")[0]
