@@ -6,7 +6,8 @@ exclusions), are translated to the case paths ``ptplan.core.facts`` builds them 
 model, and compared with the form's field catalogue (``forms.sections``). A field left off the form on purpose
 is in ``NOT_ON_FORM`` with the reason; anything else missing fails, so a new rule cannot read an input the
 clinician has no way to give (as ``history.knee_injury_recent`` once was: the post-injury knee red flags could
-never become essential from the form)."""
+never become essential from the form). A stored value of a NOT_ON_FORM field is not lost by a follow-up: it goes
+back with the form as a carried part (forms.carried, tests/web/test_web_assessment_follow_up.py)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from itertools import cycle
 
 import pytest
 
+from ptplan.core.case import Case
 from ptplan.core.kb.loader import default_kb
 from ptplan.core.screening import may_be_essential
 from ptplan.store.models import Assessment
@@ -121,13 +122,53 @@ def _stored(app, pid: int) -> list[dict]:
         return [a.case_json for a in db.query(Assessment).filter_by(patient_id=pid).order_by(Assessment.id)]
 
 
-def test_a_follow_up_posted_unchanged_stores_the_same_case(therapist, app):
+#: what a case stored through the API can hold that the form has no field for (NOT_ON_FORM and API-only parts)
+BEYOND_THE_FORM = {
+    "title": "API case", "surgeries": [{"type": "lumbar_fusion", "date": "2026-10-01"}],
+    "pregnancy": {"weeks": 20, "pelvic_girdle_pain": True},
+    "demographics": {"bmi_recorded": 24.5}, "history": {"back_onset_age": 30, "falls_last_year": 2},
+    "symptoms": {"knee_locking": True, "aggravating": ["stairs", "kneeling"], "numbness_sites": ["leg"],
+                 "morning_stiffness_minutes": 45},
+    "activity": {"walking_aid": "cane", "home_equipment": ["band"], "pool_access": False, "lives_alone": True},
+    "questionnaires": {"fabq": [3] * 16},
+    "tests": {"passive_slr": {"side": "left", "note": "左で放散痛"}},
+    "movement": {"gait": {"side": "right", "measures": {"step_time_asymmetry": 0.12}}},
+    "pain": [{"site": "neck", "nrs": 3}, {"site": "low_back", "side": "left"}],
+}
+
+
+def _deep_update(case: dict, extra: dict) -> dict:
+    out = dict(case)
+    for key, value in extra.items():
+        if key == "pain":
+            sites = {p["site"]: p for p in out["pain"]}
+            for p in value:
+                sites.setdefault(p["site"], {}).update(p)
+            out["pain"] = list(sites.values())
+        elif key in ("tests", "movement"):
+            out[key] = {**out[key], **{t: {**out[key].get(t, {}), **v} for t, v in value.items()}}
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.mark.parametrize("beyond", [False, True], ids=["form_fields", "and_parts_the_form_has_no_field_for"])
+def test_a_follow_up_posted_unchanged_stores_the_same_case(therapist, app, beyond):
     pid = _new_patient(therapist)
     values = every_field_set()
     r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), **values},
                        follow_redirects=False)
     assert r.status_code == 303, r.text[:1500]
     [first] = _stored(app, pid)
+    if beyond:  # as if stored through the API: parts the form cannot show
+        first = _deep_update(first, BEYOND_THE_FORM)
+        Case.model_validate(first)
+        with app.state.sessions() as db:
+            row = db.query(Assessment).filter_by(patient_id=pid).one()
+            row.case_json = first
+            db.commit()
     # every field of the form is in the stored case (the generated case really sets them all)
     assert forms.to_form(first).keys() >= set(values) - {"complaint"}
     html = therapist.get(f"/patients/{pid}/assess?follow_up=1").text
@@ -139,6 +180,8 @@ def test_a_follow_up_posted_unchanged_stores_the_same_case(therapist, app):
     dropped = {k: v for k, v in forms.to_form(first).items() if forms.to_form(second).get(k) != v}
     assert dropped == {}, f"a follow-up changed or dropped stored values: {dropped}"
     assert second == first
+    if beyond:  # shown, so the clinician knows what is kept without a field
+        assert "前回の記録から引き継ぐ項目" in html and "<code>surgeries</code>" in html
 
 
 @pytest.mark.parametrize("injury", ["yes", "no"])
@@ -187,3 +230,14 @@ def test_only_the_knee_injury_question_redraws_and_test_results_do_not(therapist
     assert 'hx-sync="#assessment-form:queue last"' in html and "<script>" not in html
     # asked by a field: the focus is left where htmx restores it, not moved to the complaint
     assert "autofocus" not in html.split('id="sec-chief"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("carried", ["{not json", "[1, 2]", '{"surgeries": [{"type": "brain"}]}'])
+def test_carried_parts_that_do_not_read_are_a_422_naming_them_and_the_form_comes_back(therapist, app, carried):
+    pid = _new_patient(therapist)
+    data = {"csrf_token": _csrf(therapist), "complaint": "knee", "pain.knee.nrs": "4", "carried": carried,
+            "notes": "階段で膝が痛い"}
+    r = therapist.post(f"/patients/{pid}/assess", data=data, follow_redirects=False)
+    assert r.status_code == 422, r.text[:500]
+    assert ("carried" if carried.startswith(("{n", "[")) else "surgeries.0.type") in r.text
+    assert "階段で膝が痛い" in r.text and _stored(app, pid) == []

@@ -8,9 +8,11 @@ questionnaire items (``questionnaires.odi.3`` ↔ the list position 3, counted f
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 
+from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
 from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError, Problem
@@ -344,7 +346,9 @@ def read_form(form, fields: dict[str, Field]) -> tuple[dict, list[Problem]]:
         if name.startswith("questionnaires."):
             measure = name.split(".")[1]
             sizes[measure] = sizes.get(measure, 0) + 1
-    return _to_case(data, sizes, COMPLAINTS.get(complaint_of(form), ())), problems
+    case = _to_case(data, sizes, COMPLAINTS.get(complaint_of(form), ()))
+    carried = read_carried(form, problems)
+    return (merge_carried(case, carried) if carried else case), problems
 
 
 def _to_case(data: dict, sizes: dict[str, int], sites: tuple[str, ...] = ()) -> dict:
@@ -423,9 +427,106 @@ def to_form(case: dict, fields: dict[str, Field] | None = None) -> dict[str, obj
 
     rest = {k: v for k, v in case.items() if k != "pain"}
     walk("", rest)
+    if case.get("pregnancy") is not None and "pregnancy" not in (values.get("conditions") or []):
+        values["conditions"] = [*(values.get("conditions") or []), "pregnancy"]  # the form's way to say it
     for p in case.get("pain", []):
         walk(f"pain.{p['site']}", {k: v for k, v in p.items() if k != "site"})
     for name, f in fields.items():
         if f.negate and isinstance(values.get(name), str):
             values[name] = f"{-float(values[name]) + 0:g}"  # + 0 turns −0 into 0
     return values
+
+
+# --- what a stored case has that the form cannot show ------------------------------------------------------
+
+#: set fresh by every save, never carried
+FRESH = ("schema_version", "lang", "assessed_on")
+CARRIED = "carried"  # the hidden form field that keeps them (JSON)
+
+
+def carried(case: dict, fields: dict[str, Field] | None = None) -> dict:
+    """The parts of a stored case no form field shows (e.g. operations with dates, pregnancy weeks, a
+    questionnaire the form does not offer, an API-only symptom), so a follow-up keeps them instead of dropping
+    them silently. Values equal to the case model's defaults are left out."""
+    fields = all_fields(sections()) if fields is None else fields
+    default = Case().model_dump()
+    out: dict = {}
+    for key, value in case.items():
+        if key in FRESH or key in fields or value in (None, [], {}) or value == default.get(key):
+            continue
+        if key == "pain":
+            extra = [{"site": p["site"], **{k: v for k, v in p.items() if k != "site" and v is not None
+                                             and f"pain.{p['site']}.{k}" not in fields}}
+                     for p in value if isinstance(p, dict)]
+            extra = [p for p in extra if len(p) > 1 or p["site"] not in PAIN_SITES]
+            if extra:
+                out["pain"] = extra
+        elif key == "questionnaires":
+            extra = {m: items for m, items in value.items() if not any(f.startswith(f"questionnaires.{m}.") for f in fields)}
+            if extra:
+                out[key] = extra
+        elif key in ("tests", "movement"):
+            extra = {}
+            for tid, result in value.items():
+                rest = {k: v for k, v in result.items() if f"{key}.{tid}.{k}" not in fields and v not in (None, [], {})
+                        and not (key == "movement" and k == "source" and v == "observation")}
+                if rest:
+                    extra[tid] = rest
+            if extra:
+                out[key] = extra
+        elif isinstance(value, dict) and key != "pregnancy" and key in default and isinstance(default[key], dict):
+            extra = {k: v for k, v in value.items() if f"{key}.{k}" not in fields and v not in (None, [], {})
+                     and v != default[key].get(k)}
+            if extra:
+                out[key] = extra
+        else:  # a section or a list with no field at all: surgeries, pregnancy, the case's id and title
+            out[key] = value
+    return out
+
+
+def read_carried(form, problems: list[Problem]) -> dict:
+    """The carried parts posted back (the hidden field), {} when there are none or they do not read."""
+    raw = str(form.get(CARRIED) or "").strip() if hasattr(form, "get") else ""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        problems.append(Problem(CARRIED, "the values carried over from the last assessment do not read (JSON object)",
+                                "invalid", "前回の記録から引き継ぐ項目が読み取れません。再評価を開き直してください"))
+        return {}
+    return value
+
+
+def merge_carried(case: dict, carried: dict) -> dict:
+    """The case read from the form with the carried parts added; what the form says wins. A pain site, test or
+    movement task the form no longer has is not brought back by its carried details, nor pregnancy once
+    unticked among the conditions."""
+    out = dict(case)
+    for key, value in carried.items():
+        if key in FRESH:
+            continue
+        if key == "pain" and isinstance(value, list):
+            sites = {p["site"]: p for p in out.get("pain", [])}
+            for p in value:
+                if not isinstance(p, dict):
+                    out.setdefault("pain", []).append(p)  # refused by the case check, naming it
+                elif p.get("site") in sites:
+                    sites[p["site"]].update({k: v for k, v in p.items() if k not in sites[p["site"]]})
+                elif p.get("site") not in PAIN_SITES:
+                    out["pain"] = [*out.get("pain", []), p]
+        elif key in ("tests", "movement") and isinstance(value, dict):
+            mine = out.get(key) or {}
+            for tid, rest in value.items():
+                if tid in mine and isinstance(rest, dict):
+                    mine[tid] = {**rest, **mine[tid]}
+        elif key == "pregnancy":
+            if "pregnancy" in (out.get("conditions") or []):
+                out[key] = value
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**value, **out[key]}
+        elif key not in out:
+            out[key] = value
+    return out

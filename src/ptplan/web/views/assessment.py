@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -35,7 +36,18 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
                     follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
                     first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
-                    open_sections=with_errors, redrawn=redrawn)
+                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values))
+
+
+def _carried_items(values: dict) -> list[tuple[str, str]]:
+    """(path, value) of the carried parts, to show what the follow-up keeps without a field."""
+    problems: list = []
+    kept = forms.read_carried(_multidict({forms.CARRIED: values.get(forms.CARRIED) or ""}), problems)
+    out = []
+    for key, value in kept.items():
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        out += [(key if sub is None else f"{key}.{sub}", json.dumps(v, ensure_ascii=False)) for sub, v in items]
+    return out
 
 
 def _multidict(form) -> ImmutableMultiDict:
@@ -69,6 +81,9 @@ def assessment_form(patient_id: IdPath, request: Request, db: SessionDep):
     values: dict = forms.to_form(last) if last else {}
     if last:
         values["complaint"] = forms.complaint_from_case(last)
+        kept = forms.carried(last, forms.all_fields(forms.sections(p.actor.knowledge())))
+        if kept:  # what the form has no field for goes back with the form, so the follow-up does not drop it
+            values[forms.CARRIED] = json.dumps(kept, ensure_ascii=False, sort_keys=True)
     values["assessed_on"] = dt.date.today().isoformat()
     values.update(from_record(patient, dt.date.today()))
     return _form_page(p, patient, values, {}, follow_up)
