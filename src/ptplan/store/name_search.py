@@ -136,8 +136,19 @@ def _compile_postgresql(element: NameMatches, compiler, **kw) -> str:
     short, long = _split(element.query)
     if element.in_name_order or not short:  # walking the name index, (I)LIKE is the cheap row test
         return _grouped(or_(*(_pg_like(f) for f in forms(element.query))), compiler, **kw)
-    parts = [_pg_like(f) for f in long] + [Patient.id.in_(_piece_ids(short, element.clinic_id))]
-    return _grouped(or_(*parts), compiler, **kw)
+    if not long:
+        return _grouped(Patient.id.in_(_piece_ids(short, element.clinic_id)), compiler, **kw)
+    # Forms on both sides of a trigram (ﾜﾀﾞ is 3 characters, its folded ワダ 2): the ids from each index, joined by
+    # UNION and read once into an array, so the patients are then fetched by primary key. An OR of the trigram
+    # condition and "id IN (pieces)", or "id IN (the union)", the planner answers by a sequential scan of the
+    # patients (24 and 15 ms at 100,000 patients against about 2 ms this way, measured with EXPLAIN ANALYZE).
+    ids = _pg_mixed_ids(short, long, element.clinic_id)
+    return f"({compiler.process(Patient.id, **kw)} = ANY(ARRAY({compiler.process(ids, **kw)})))"
+
+
+def _pg_mixed_ids(short: list[str], long: list[str], clinic_id: int):
+    trigram_ids = select(Patient.id).where(Patient.clinic_id == clinic_id, or_(*(_pg_like(f) for f in long)))
+    return union(trigram_ids, _piece_ids(short, clinic_id))
 
 
 def uses_pieces(dialect: str | None, query: str) -> bool:
@@ -239,6 +250,8 @@ def search_plan(db: Session, clinic_id: int, query: str, clinic_size: int) -> Se
     short, long = _split(query)
     if uses_pieces(dialect, query):
         total = db.scalar(_piece_count(short, clinic_id))
+    elif dialect == "postgresql" and short:  # forms on both sides of a trigram: count the ids of both indexes
+        total = db.scalar(select(func.count()).select_from(_pg_mixed_ids(short, long, clinic_id).subquery()))
     elif dialect == "postgresql":
         total = db.scalar(select(func.count()).where(Patient.clinic_id == clinic_id, name_matches(query, clinic_id)))
     elif dialect == "sqlite" and not short:
