@@ -12,7 +12,8 @@ share one socket, as with uvicorn.
 The parent binds the sockets (a bind error is reported before any worker starts), starts the workers,
 closes its copies (a socket no process accepts on would hold the connections the kernel gives it), starts
 a new worker on a new socket when one dies, and on SIGINT/SIGTERM stops them all, each finishing its
-requests (uvicorn's graceful shutdown).
+requests (uvicorn's graceful shutdown). Unlike uvicorn's supervisor it does not ping the workers, so a worker
+that hangs without exiting is not replaced.
 """
 
 from __future__ import annotations
