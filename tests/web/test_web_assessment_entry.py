@@ -50,3 +50,25 @@ def test_without_javascript_the_update_button_redraws_the_form_and_keeps_what_wa
         assert page.is_checked('[name="red_flags.fever"][value="no"]')
     finally:
         ctx.close()
+
+
+def test_typing_a_test_result_re_ranks_the_next_tests_and_keeps_every_value(context, live_server):
+    """In Chromium: a result typed under 「プランを左右する検査」 takes its test off 「次に行うとよい検査」 (htmx swaps in
+    only that list), and the next result typed at once is not lost."""
+    base, page = live_server["url"], context.new_page()
+    browser_login(page, base, "therapist1")
+    page.goto(f"{base}/patients/{live_server['patient_id']}/assess")
+    page.check("#complaint-knee")
+    page.wait_for_selector('#assessment-form[data-complaint="knee"]')
+    hrefs = [a.get_attribute("href") for a in page.locator("#plan-tests-next a").all()]
+    numbered = [h for h in hrefs if page.locator(f"#sec-plan_tests {h} input[inputmode=decimal]").count()]
+    assert len(hrefs) == 6 and len(numbered) >= 2, hrefs
+    one = page.locator(f"#sec-plan_tests {numbered[0]} input[inputmode=decimal]").first
+    two = page.locator(f"#sec-plan_tests {numbered[1]} input[inputmode=decimal]").first
+    one.fill("1")
+    two.fill("2")  # typed at once, while the list is being redrawn
+    two.press("Tab")
+    for href in numbered[:2]:  # both results done: both tests left the list (the CSP forbids page-side eval)
+        page.wait_for_selector(f'#plan-tests-next a[href="{href}"]', state="detached")
+    assert one.input_value() == "1" and two.input_value() == "2"
+    assert page.locator("#plan-tests-next a").count() == 6

@@ -241,3 +241,30 @@ def test_carried_parts_that_do_not_read_are_a_422_naming_them_and_the_form_comes
     assert r.status_code == 422, r.text[:500]
     assert ("carried" if carried.startswith(("{n", "[")) else "surgeries.0.type") in r.text
     assert "階段で膝が痛い" in r.text and _stored(app, pid) == []
+
+
+def test_a_test_result_re_ranks_the_next_tests_without_swapping_an_input(therapist, app):
+    """Typing a result posts the form (htmx, on change) to the redraw route, which swaps in only the list of the
+    next tests: the result leaves it and the next test comes up; no input is replaced, so nothing typed is lost."""
+    pid = _new_patient(therapist)
+    data = {"csrf_token": _csrf(therapist), "complaint": "knee"}
+    html = therapist.post(f"/patients/{pid}/assess/redraw", data=data).text
+    plan = re.search(r'id="sec-plan_tests".*?</section>', html, re.S).group(0)
+    live = re.search(r'<div class="tests-live" hx-post="/patients/\d+/assess/redraw" hx-trigger="change"[^>]*'
+                     r'hx-target="#plan-tests-next" hx-select="#plan-tests-next"', plan)
+    assert live and html.count('class="tests-live"') == 3  # plan tests, the folded tests and movement sections
+    listed = lambda page: re.findall(r'<li><a href="#grp-(tests|movement)-(\w+)">', re.search(  # noqa: E731
+        r'<div id="plan-tests-next".*?</div>', page, re.S).group(0))
+    before = listed(html)
+    shown = list(dict.fromkeys(re.findall(r'data-field="(tests|movement)\.(\w+)\.', plan)))
+    assert before == shown and len(before) == 6  # the same six as the section, best first
+    assert "<input" not in re.search(r'<div id="plan-tests-next".*?</div>', html, re.S).group(0)
+    for kind, tid in before:
+        assert f'id="grp-{kind}-{tid}"' in html  # each links to its test
+    kind, tid = before[0]
+    fields = forms.all_fields(forms.sections(KB))
+    name = next(n for n in fields if n.startswith(f"{kind}.{tid}."))
+    f = fields[name]
+    value = f.options[0] if f.options else f"{(f.lo or 0) + 1:g}"
+    after = listed(therapist.post(f"/patients/{pid}/assess/redraw", data={**data, name: value}).text)
+    assert (kind, tid) not in after and after[:5] == [t for t in before if t != (kind, tid)][:5] and len(after) == 6

@@ -237,6 +237,12 @@ def group_test(fields: list[Field]) -> str:
     return f"{parts[1]}_observation" if parts[:1] == ["movement"] else ""
 
 
+def group_anchor(fields: list[Field]) -> str:
+    """The id of a test group on the page (``tests.aslr.value`` -> grp-tests-aslr; movement tasks apart from tests
+    of the same name)."""
+    return "grp-" + fields[0].name.rsplit(".", 1)[0].replace(".", "-") if fields else ""
+
+
 def focused(secs: list[Section], complaint: str, essential: list[str], plan_tests: list[str]) -> list[Section]:
     """The complaint-first layout: 主訴 with its pain fields, the red-flag questions the complaint's regions can
     need (every one the safety screen needs, so it can reach a result), the tests that would change the plan,

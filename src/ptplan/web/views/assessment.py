@@ -36,7 +36,15 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
                     follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
                     first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
-                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values))
+                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values),
+                    plan_next=_plan_next(secs, focus["tests"]))
+
+
+def _plan_next(secs, tests: list[str]) -> list[tuple]:
+    """(title, anchor) of the tests not yet done that would change the plan most, best first: the list the test
+    results re-rank as they are typed (htmx swaps only this list in, never an input)."""
+    groups = {forms.group_test(g[2]): g for s in secs if s.id in ("tests", "movement") for g in s.groups}
+    return [(groups[t][0], forms.group_anchor(groups[t][2])) for t in tests if t in groups]
 
 
 def _carried_items(values: dict) -> list[tuple[str, str]]:
