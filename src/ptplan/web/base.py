@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
 
 from ptplan import __version__
 from ptplan.clinic import auth
@@ -112,9 +114,22 @@ def page(request: Request, db=None, login: bool = False, roles: tuple[str, ...] 
     return p
 
 
-async def checked_form(request: Request, p: Page) -> dict:
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read (awaited) before the page touches the database.
+
+    Every page that takes a form is a plain ``def`` run in a worker thread with the form from this dependency:
+    its database work never runs on the event loop, and no transaction is open while the client is still
+    sending. On SQLite a transaction takes the write lock when it begins; a page that held it while awaiting
+    its body, and a second page waiting for the lock on the event loop, stalled the whole server for the busy
+    timeout (tests/web/test_web_event_loop.py)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+def checked_form(request: Request, form: FormData) -> FormData:
     """The posted form, after checking its CSRF token against the session cookie."""
-    form = await request.form()
     presented = request.headers.get(security.CSRF_HEADER) or form.get(security.CSRF_FIELD)
     cookie = request.cookies.get(security.SESSION_COOKIE) or ""
     if not cookie or not security.same_origin(request) or not security.csrf_ok(

@@ -10,7 +10,7 @@ from ptplan.clinic import audit_log, clinic_settings, inputs, users
 from ptplan.errors import InputError, NotFoundError
 from ptplan.http.deps import SessionDep
 from ptplan.store.models import ROLES
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 
@@ -26,9 +26,9 @@ def admin_home(request: Request, db: SessionDep):
 
 
 @router.post("/admin/users")
-async def create_user(request: Request, db: SessionDep):
+def create_user(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("admin",))
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     values = {k: str(form.get(k) or "").strip() for k in ("username", "display_name", "role", "patient_id")}
     data = {**{k: v for k, v in values.items() if v}, "password": str(form.get("password") or "")}
     try:
@@ -40,10 +40,10 @@ async def create_user(request: Request, db: SessionDep):
 
 
 @router.post("/admin/settings")
-async def update_settings(request: Request, db: SessionDep):
+def update_settings(request: Request, db: SessionDep, form: FormDep):
     """The clinic settings form: an unchecked box is absent from the form, so absent means off."""
     p = page(request, db, login=True, roles=("admin",))
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     try:
         body = inputs.parse(inputs.ClinicSettingsPatch, {"keep_video_clips": str(form.get("keep_video_clips") or "off")})
         clinic_settings.update_settings(p.actor, body.model_dump(exclude_unset=True))

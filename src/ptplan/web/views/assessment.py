@@ -15,7 +15,7 @@ from ptplan.core.case import Case
 from ptplan.errors import InputError
 from ptplan.http.deps import IdPath, SessionDep
 from ptplan.web import forms
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 
@@ -120,10 +120,10 @@ def _record_changes(patient, form) -> tuple[dict, dict]:
 
 
 @router.post("/patients/{patient_id}/assess")
-async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
+def save_assessment(patient_id: IdPath, request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("therapist",))
     patient = p.actor.patient(patient_id)
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     fields = forms.all_fields(forms.sections(p.actor.knowledge()))
     case, errors = forms.validate(form, fields)
     changes, record_errors = _record_changes(patient, form)
@@ -153,12 +153,12 @@ async def save_assessment(patient_id: IdPath, request: Request, db: SessionDep):
 
 
 @router.post("/patients/{patient_id}/assess/redraw")
-async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep):
+def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep, form: FormDep):
     """The form again for the complaint chosen, with everything typed so far; nothing is saved. htmx swaps the
     form in when the complaint changes; without JavaScript the 「表示を更新」 button posts here."""
     p = page(request, db, login=True, roles=("therapist",))
     patient = p.actor.patient(patient_id)
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     values = _typed(form, forms.all_fields(forms.sections(p.actor.knowledge())))
     # htmx names the element that asked: a field (a recent knee injury) keeps the focus where the clinician
     # moved it (htmx restores it by id); the complaint, or the no-JavaScript button, puts it on the complaint
@@ -167,10 +167,10 @@ async def redraw_assessment(patient_id: IdPath, request: Request, db: SessionDep
 
 
 @router.post("/assess/triage")
-async def triage_partial(request: Request, db: SessionDep):
+def triage_partial(request: Request, db: SessionDep, form: FormDep):
     """The banner above the form, redrawn by htmx whenever a red-flag answer changes."""
     p = page(request, db, login=True, roles=("therapist",))
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     return p.render("_triage.html", triage=triage_of(form, p.lang, p.actor.knowledge()))
 
 

@@ -9,7 +9,7 @@ from ptplan.clinic import auth
 from ptplan.errors import PtplanError, RateLimited
 from ptplan.http import security
 from ptplan.http.deps import SessionDep, client_ip
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 HOME = {"therapist": "/worklist", "admin": "/admin", "patient": "/me"}
@@ -45,9 +45,8 @@ def login_form(request: Request, db: SessionDep):
 
 
 @router.post("/login")
-async def login(request: Request, db: SessionDep):
+def login(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db)
-    form = await request.form()
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     target = str(form.get("next", ""))
     settings = request.app.state.settings
@@ -70,9 +69,9 @@ async def login(request: Request, db: SessionDep):
 
 
 @router.post("/logout")
-async def logout(request: Request, db: SessionDep):
-    p = page(request, db, login=True)
-    await checked_form(request, p)
+def logout(request: Request, db: SessionDep, form: FormDep):
+    page(request, db, login=True)
+    checked_form(request, form)
     auth.logout(db, request.cookies.get(security.SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     security.clear_login_cookies(response)

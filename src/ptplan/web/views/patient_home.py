@@ -16,7 +16,7 @@ from ptplan.errors import InputError
 from ptplan.http.deps import SessionDep
 from ptplan.render import changes as changes_view
 from ptplan.web import charts, records
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 RPE = tuple(range(11))  # how hard it felt, 0-10 (the core's ``rpe``)
@@ -59,9 +59,9 @@ def today(request: Request, db: SessionDep):
 
 
 @router.post("/me/sessions")
-async def log_session(request: Request, db: SessionDep):
+def log_session(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("patient",))
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     values = {k: str(form.get(k) or "").strip()
               for k in ("performed_on", "pain_before", "pain_after", "rpe", "note", "client_key")}
     values["done"] = form.getlist("done")
@@ -92,19 +92,19 @@ async def log_session(request: Request, db: SessionDep):
 
 
 @router.post("/me/calendar")
-async def make_calendar(request: Request, db: SessionDep):
+def make_calendar(request: Request, db: SessionDep, form: FormDep):
     """A new secret calendar URL (shown once); the earlier one stops working."""
     p = page(request, db, login=True, roles=("patient",))
-    await checked_form(request, p)
+    checked_form(request, form)
     key = calendar.issue_feed(p.actor)
     url = str(request.url_for("calendar_feed").include_query_params(key=key))
     return _home(p, {"performed_on": dt.date.today().isoformat(), "done": None}, {}, feed_url=url)
 
 
 @router.post("/me/calendar/revoke")
-async def revoke_calendar(request: Request, db: SessionDep):
+def revoke_calendar(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("patient",))
-    await checked_form(request, p)
+    checked_form(request, form)
     calendar.revoke_feed(p.actor)
     return RedirectResponse("/me#calendar", status_code=303)
 

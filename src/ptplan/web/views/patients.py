@@ -10,7 +10,7 @@ from ptplan.clinic.access import STAFF
 from ptplan.errors import InputError
 from ptplan.http.deps import IdPath, SessionDep
 from ptplan.web import charts, records
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 
@@ -28,9 +28,9 @@ def patient_list(request: Request, db: SessionDep):
 
 
 @router.post("/patients")
-async def create_patient(request: Request, db: SessionDep):
+def create_patient(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=STAFF)
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     values = {k: str(form.get(k) or "").strip() for k in ("name", "furigana", "chart_number", "birth_year", "sex", "note")}
     try:
         typed = {k: v for k, v in values.items() if v}

@@ -15,7 +15,7 @@ from ptplan.core import plan_edits
 from ptplan.errors import InputError
 from ptplan.http.deps import IdPath, SessionDep
 from ptplan.web import charts, records
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 DOSE_KEYS = ("sets", "reps", "hold_s", "rest_s", "duration_min", "sessions_per_week")
@@ -111,9 +111,9 @@ def plan_page(plan_id: IdPath, request: Request, db: SessionDep):
 
 
 @router.post("/plans/{plan_id}/edit")
-async def edit_plan(plan_id: IdPath, request: Request, db: SessionDep):
+def edit_plan(plan_id: IdPath, request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("therapist",))
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     try:
         plans.edit_plan(p.actor, plan_id, edit_request(form))
     except InputError as err:
@@ -184,9 +184,9 @@ def review_page(plan_id: IdPath, request: Request, db: SessionDep):
 
 
 @router.post("/plans/{plan_id}/review")
-async def run_review(plan_id: IdPath, request: Request, db: SessionDep):
+def run_review(plan_id: IdPath, request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=("therapist",))
-    await checked_form(request, p)
+    checked_form(request, form)
     plans.review(p.actor, plan_id, p.lang)
     return RedirectResponse(f"/plans/{plan_id}/review", status_code=303)
 

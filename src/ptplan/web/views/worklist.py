@@ -10,7 +10,7 @@ from ptplan.clinic import inputs, worklist
 from ptplan.clinic.access import STAFF
 from ptplan.errors import PtplanError
 from ptplan.http.deps import SessionDep
-from ptplan.web.base import checked_form, page
+from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
 
@@ -29,9 +29,9 @@ def worklist_page(request: Request, db: SessionDep):
 
 
 @router.post("/worklist/ack")
-async def acknowledge(request: Request, db: SessionDep):
+def acknowledge(request: Request, db: SessionDep, form: FormDep):
     p = page(request, db, login=True, roles=STAFF)
-    form = await checked_form(request, p)
+    form = checked_form(request, form)
     key, note = str(form.get("key") or ""), str(form.get("note") or "").strip()
     try:
         body = inputs.parse(inputs.AckIn, {"key": key, "note": note or None})
