@@ -3,7 +3,8 @@ from the demo data (``seed.load_demo``) served on a free loopback port:
 
 - web_worklist_ja.png: the demo patient reports a symptom with today's log on her page, then the demo
   therapist's worklist;
-- web_plan_ja.png: the therapist's plan page of the demo patient whose plan was made from examples/04.
+- web_plan_ja.png: the therapist's plan page of the demo patient whose plan was made from examples/04;
+- web_assessment_knee_ja.png: the complaint-first assessment form after choosing 膝痛 (knee pain).
 
     .venv/bin/python docs/samples/make_web_samples.py
 """
@@ -33,7 +34,20 @@ def main() -> None:
         page.goto(f"{base}/plans/{plan_04}")
         page.screenshot(path=str(HERE / "web_plan_ja.png"), full_page=True,  # the head of a long page
                         clip={"x": 0, "y": 0, "width": 1200, "height": 2400})
-    print(f"wrote {HERE}/web_worklist_ja.png and web_plan_ja.png")
+        patient = next(p.patient_id for p in db_plans(app) if p.id == plan_04)
+        page.goto(f"{base}/patients/{patient}/assess")
+        page.check("#complaint-knee")  # htmx redraws the form for the knee
+        page.wait_for_selector("#complaint-knee:checked")
+        page.wait_for_load_state("networkidle")
+        # a window as tall as the form, so the sticky save bar sits at its foot (a full-page shot leaves it mid-page)
+        page.set_viewport_size({"width": 1200, "height": page.evaluate("document.body.scrollHeight")})
+        page.screenshot(path=str(HERE / "web_assessment_knee_ja.png"))
+    print(f"wrote {HERE}/web_worklist_ja.png, web_plan_ja.png and web_assessment_knee_ja.png")
+
+
+def db_plans(app) -> list[Plan]:
+    with app.state.sessions() as db:
+        return list(db.scalars(select(Plan)))
 
 
 if __name__ == "__main__":
