@@ -268,3 +268,41 @@ def test_a_test_result_re_ranks_the_next_tests_without_swapping_an_input(therapi
     value = f.options[0] if f.options else f"{(f.lo or 0) + 1:g}"
     after = listed(therapist.post(f"/patients/{pid}/assess/redraw", data={**data, name: value}).text)
     assert (kind, tid) not in after and after[:5] == [t for t in before if t != (kind, tid)][:5] and len(after) == 6
+
+
+def _by_site(case: dict) -> dict:
+    return {p["site"]: p for p in case["pain"]}
+
+
+def test_a_follow_up_keeps_a_buttock_thigh_or_leg_site_stored_with_no_nrs(therapist, app):
+    """A buttock, thigh or leg pain site with no NRS (stored through the API: the form counts such a site as
+    painful only with a number) is kept by a follow-up posted unchanged, with its other details; a site whose
+    NRS the clinician clears on the follow-up is gone (the form wins)."""
+    pid = _new_patient(therapist)
+    values = {k: v for k, v in every_field_set().items() if k not in {f"pain.{s}.nrs" for s in forms.OTHER_PAIN_SITES}}
+    r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), **values},
+                       follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    [first] = _stored(app, pid)
+    first = {**first, "pain": [*first["pain"], {"site": "buttock"}, {"site": "thigh", "side": "left"},
+                               {"site": "leg", "nrs": 4, "side": "right"}]}
+    Case.model_validate(first)
+    with app.state.sessions() as db:
+        db.query(Assessment).filter_by(patient_id=pid).one().case_json = first
+        db.commit()
+    html = therapist.get(f"/patients/{pid}/assess?follow_up=1").text
+    pairs = posted(html)
+    assert pairs["pain.leg.nrs"] == ["4"] and pairs["pain.buttock.nrs"] == [""]
+    r = therapist.post(f"/patients/{pid}/assess", data=pairs, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    second = _stored(app, pid)[-1]
+    assert _by_site(second) == _by_site(first)
+    assert {k: v for k, v in second.items() if k != "pain"} == {k: v for k, v in first.items() if k != "pain"}
+    # an NRS typed now for the bare site: the site keeps its side and takes the number
+    r = therapist.post(f"/patients/{pid}/assess", data={**pairs, "pain.thigh.nrs": "2"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    assert _by_site(_stored(app, pid)[-1])["thigh"] == {"site": "thigh", "side": "left", "nrs": 2}
+    # the leg's NRS cleared: the leg is no longer a painful site, its carried side does not bring it back
+    r = therapist.post(f"/patients/{pid}/assess", data={**pairs, "pain.leg.nrs": ""}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    assert set(_by_site(_stored(app, pid)[-1])) == set(_by_site(first)) - {"leg"}

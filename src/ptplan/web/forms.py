@@ -465,6 +465,13 @@ def carried(case: dict, fields: dict[str, Field] | None = None) -> dict:
                                              and f"pain.{p['site']}.{k}" not in fields}}
                      for p in value if isinstance(p, dict)]
             extra = [p for p in extra if len(p) > 1 or p["site"] not in PAIN_SITES]
+            # a buttock, thigh or leg site stored with no NRS has no field to show it (a site counts as painful
+            # on the form when its NRS is typed): carried with ``"nrs": null``, so the merge brings it back
+            # only while the form has no NRS for it, and an NRS cleared on the form is not mistaken for it
+            bare = {p["site"] for p in value if isinstance(p, dict) and p.get("site") in OTHER_PAIN_SITES
+                    and p.get("nrs") is None}
+            extra = [p for p in extra if p["site"] not in bare]
+            extra += [{**p, "nrs": None} for p in value if isinstance(p, dict) and p.get("site") in bare]
             if extra:
                 out["pain"] = extra
         elif key == "questionnaires":
@@ -509,7 +516,8 @@ def read_carried(form, problems: list[Problem]) -> dict:
 def merge_carried(case: dict, carried: dict) -> dict:
     """The case read from the form with the carried parts added; what the form says wins. A pain site, test or
     movement task the form no longer has is not brought back by its carried details, nor pregnancy once
-    unticked among the conditions."""
+    unticked among the conditions. A buttock, thigh or leg site the last case had with no NRS (carried with
+    ``"nrs": null``: the form cannot show it) is brought back."""
     out = dict(case)
     for key, value in carried.items():
         if key in FRESH:
@@ -523,6 +531,8 @@ def merge_carried(case: dict, carried: dict) -> dict:
                     sites[p["site"]].update({k: v for k, v in p.items() if k not in sites[p["site"]]})
                 elif p.get("site") not in PAIN_SITES:
                     out["pain"] = [*out.get("pain", []), p]
+                elif p.get("site") in OTHER_PAIN_SITES and "nrs" in p and p["nrs"] is None:
+                    out["pain"] = [*out.get("pain", []), {k: v for k, v in p.items() if v is not None}]
         elif key in ("tests", "movement") and isinstance(value, dict):
             mine = out.get(key) or {}
             for tid, rest in value.items():
