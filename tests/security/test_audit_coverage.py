@@ -204,3 +204,45 @@ def test_an_assessment_form_refused_and_shown_again_writes_no_read_event_and_sto
     with world.app.state.sessions() as db:
         assert db.get(Patient, pid).chart_number is None
         assert db.scalar(select(func.count()).select_from(Assessment).where(Assessment.patient_id == pid)) == assessments
+
+
+def test_an_assessment_refused_after_the_record_change_leaves_the_record_and_its_audit_trail_unchanged(
+        world, monkeypatch):
+    """The record change (カルテ番号, フリガナ) and the assessment are one transaction: when the last step of the
+    save refuses (an InputError from the plan), the form answers 422 and neither the record change nor its
+    'update patient' event is stored."""
+    from ptplan.clinic import plans
+    from ptplan.errors import InputError
+    from ptplan.store.models import Assessment, Patient
+
+    def refuse(*_args, **_kwargs):
+        raise InputError.single("case.assessed_on", "refused by the test", "test", "テストで拒否")
+
+    taro = _browser(world, "taro")
+    pid = world.clinics["aoba"].other_patient_id
+    assert taro.get(f"/patients/{pid}/assess").status_code == 200
+    with world.app.state.sessions() as db:
+        furigana = db.get(Patient, pid).furigana
+        assessments = db.scalar(select(func.count()).select_from(Assessment).where(Assessment.patient_id == pid))
+    before = _last_id(world)
+    monkeypatch.setattr(plans, "make", refuse)
+    typed = {"pain.low_back.nrs": "5", "patient.chart_number": "B-88", "patient.furigana": "テスト ヘンコウ"}
+    resp = taro.post(f"/patients/{pid}/assess", data={"csrf_token": taro.cookies.get("ptplan_csrf"), **typed},
+                     follow_redirects=False)
+    assert resp.status_code == 422, resp.text[:300]
+    assert 'value="B-88"' in resp.text
+    assert [(e.action, e.resource) for e in _events_after(world, before)] == []
+    with world.app.state.sessions() as db:
+        assert (db.get(Patient, pid).chart_number, db.get(Patient, pid).furigana) == (None, furigana)
+        assert db.scalar(select(func.count()).select_from(Assessment).where(Assessment.patient_id == pid)) == assessments
+    # the same form saved: the record change, its one update event and the assessment are stored together
+    monkeypatch.undo()
+    resp = taro.post(f"/patients/{pid}/assess", data={"csrf_token": taro.cookies.get("ptplan_csrf"), **typed},
+                     follow_redirects=False)
+    assert resp.status_code == 303, resp.text[:300]
+    events = [(e.action, e.resource, e.detail) for e in _events_after(world, before)]
+    assert ("update", "patient", "chart_number,furigana") in events
+    assert [e[:2] for e in events].count(("update", "patient")) == 1
+    assert ("create", "assessment") in [e[:2] for e in events]
+    with world.app.state.sessions() as db:
+        assert (db.get(Patient, pid).chart_number, db.get(Patient, pid).furigana) == ("B-88", "テスト ヘンコウ")

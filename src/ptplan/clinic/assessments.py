@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ptplan.clinic import plans
+from ptplan.clinic import patients, plans
 from ptplan.clinic.access import Actor, listed, use_case
 from ptplan.core import measures
 from ptplan.core.case import Case
@@ -42,6 +42,22 @@ def add_assessment(actor: Actor, patient_id: int, case: Case) -> Assessment:
 def assess_and_plan(actor: Actor, patient_id: int, case: Case, lang: str) -> tuple[Assessment, Plan]:
     """Store the case, each answered questionnaire as a dated measure result (for the charts), and the plan
     (carrying over the edits of the patient's previous plan that still apply)."""
+    row = _store(actor, patient_id, case)
+    _store_measures(actor, row, case)
+    return row, plans.make(actor, row, lang)
+
+
+@use_case
+def update_record_assess_and_plan(actor: Actor, patient_id: int, changes: dict, case: Case,
+                                  lang: str) -> tuple[Assessment, Plan]:
+    """The assessment form's save: the changes to the patient record (カルテ番号, フリガナ …) and
+    ``assess_and_plan`` in one transaction, so a refused assessment leaves the record (and its audit trail)
+    as it was. Problems of the record changes are named ``patient.<field>``."""
+    if changes:
+        try:
+            patients.change_record(actor, patient_id, changes)
+        except InputError as err:
+            raise err.under("patient.") from None
     row = _store(actor, patient_id, case)
     _store_measures(actor, row, case)
     return row, plans.make(actor, row, lang)

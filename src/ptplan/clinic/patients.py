@@ -56,6 +56,12 @@ def get_patient(actor: Actor, patient_id: int) -> dict:
 @use_case
 def update_patient(actor: Actor, patient_id: int, changes: dict) -> Patient:
     """Set the given fields (a name cannot be cleared)."""
+    return change_record(actor, patient_id, changes)
+
+
+def change_record(actor: Actor, patient_id: int, changes: dict) -> Patient:
+    """The body of ``update_patient`` inside the caller's transaction (a use case that changes the record as one
+    of its steps, e.g. the assessment form), audited the same way."""
     actor.require(*STAFF)
     patient = actor.patient(patient_id)
     if changes.get("chart_number"):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import ImmutableMultiDict
 
-from ptplan.clinic import assessments, inputs, patients
+from ptplan.clinic import assessments, inputs
 from ptplan.core import services
 from ptplan.core.case import Case
 from ptplan.errors import InputError
@@ -132,20 +132,15 @@ def save_assessment(patient_id: IdPath, request: Request, db: SessionDep, form: 
     if not errors:
         case["assessed_on"] = str(form.get("assessed_on") or "").strip() or dt.date.today().isoformat()
         case["lang"] = p.lang
-        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30), checked before
-            checked = inputs.parse(Case, case)  # the record changes are stored, so a refused form stores nothing
+        try:  # the form's fields are valid; what can still fail is the date (e.g. 2026-02-30)
+            checked = inputs.parse(Case, case)
         except InputError as err:
             errors = forms.by_field(err.problems, case, fields)
-    if not errors and changes:
-        try:  # a カルテ番号 another patient has is refused before anything is stored
-            patients.update_patient(p.actor, patient.id, changes)
-        except InputError as err:
-            errors = forms.by_field(err.under("patient.").problems, case, fields)
     if not errors:
-        try:
-            _row, plan = assessments.assess_and_plan(p.actor, patient.id, checked, p.lang)
+        try:  # the record changes and the assessment in one transaction: a refused step stores neither
+            _row, plan = assessments.update_record_assess_and_plan(p.actor, patient.id, changes, checked, p.lang)
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
-        except InputError as err:
+        except InputError as err:  # a カルテ番号 another patient has comes back as patient.chart_number
             errors = forms.by_field(err.problems, case, fields)
     # the form again, with what was typed: the patient was already shown when it was opened (that read is in the
     # audit log), so this answer writes no read event
