@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 
 from fastapi.testclient import TestClient
@@ -85,3 +86,12 @@ def build_world(engine, tmp_path) -> World:
         db.commit()
     clinic_of = {u: c for c, people in PEOPLE.items() for u in people}
     return World(app, tokens, clinics, clinic_of)
+
+
+def web_client(world, who: str) -> TestClient:
+    """A web client logged in as ``who`` the way a browser does (login-CSRF token, cookie session)."""
+    browser = TestClient(world.app, raise_server_exceptions=False)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
+    assert browser.post("/login", data={"username": who, "password": PASSWORD, "csrf_token": token},
+                        follow_redirects=False).status_code == 303
+    return browser

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from personas import PASSWORD
+from personas import web_client
 
 BAD_NAMES = {"only a zero-width space": "\u200b", "only spaces": "   ", "only ideographic spaces": "\u3000\u3000",
              "RTL override": "ab\u202ecd", "ESC": "a\x1bb", "BEL": "a\x07", "noncharacter": "a\ufdd0",
@@ -66,20 +66,12 @@ def test_a_patient_reading_their_own_record_does_not_see_the_staff_note(world):
     assert world.client("taro").get(f"/api/v1/patients/{pid}").json()["note"] == note  # the stored note is kept
 
 
-def _browser(world, who: str) -> TestClient:
-    """A web client logged in as ``who`` (cookie session, CSRF cookie set)."""
-    browser = TestClient(world.app, raise_server_exceptions=False)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
-    assert browser.post("/login", data={"username": who, "password": PASSWORD, "csrf_token": token},
-                        follow_redirects=False).status_code == 303
-    return browser
-
 
 def test_the_patients_own_web_pages_do_not_show_the_staff_note(world):
     pid = world.clinics["aoba"].patient_id
     note = "staff only: 画面に出さない"
     assert world.client("taro").patch(f"/api/v1/patients/{pid}", json={"note": note}).status_code == 200
-    browser = _browser(world, "hana")
+    browser = web_client(world, "hana")
     for path in ("/me", "/me/progress"):
         page = browser.get(path)
         assert page.status_code == 200 and note not in page.text, path
@@ -111,7 +103,7 @@ def _csrf(browser: TestClient, path: str) -> str:
 
 @pytest.mark.parametrize("typed", ["１９７０", "19²0", "1970年", "一九七〇"])
 def test_the_web_patient_form_refuses_a_birth_year_that_is_not_ascii_digits_and_keeps_what_was_typed(world, typed):
-    browser = _browser(world, "taro")
+    browser = web_client(world, "taro")
     form = {"name": "フォーム 生年", "furigana": "ふぉーむ", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
     page = browser.post("/patients", data=form, follow_redirects=False)
     assert page.status_code == 422, page.text[:500]
@@ -121,7 +113,7 @@ def test_the_web_patient_form_refuses_a_birth_year_that_is_not_ascii_digits_and_
 
 @pytest.mark.parametrize("typed", ["1899", "2101", "9" * 5000])  # 5000 digits: past what int() reads (was a 500)
 def test_the_web_patient_form_names_a_birth_year_out_of_range(world, typed):
-    browser = _browser(world, "taro")
+    browser = web_client(world, "taro")
     form = {"name": "範囲 外", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
     page = browser.post("/patients", data=form, follow_redirects=False)
     assert page.status_code == 422, page.text[:300]
@@ -129,7 +121,7 @@ def test_the_web_patient_form_names_a_birth_year_out_of_range(world, typed):
 
 
 def test_the_web_patient_form_takes_ascii_digits_and_an_empty_birth_year(world):
-    browser = _browser(world, "taro")
+    browser = web_client(world, "taro")
     for typed, stored in (("1962", 1962), (" 1962 ", 1962), ("", None)):
         form = {"name": f"フォーム {typed!r}", "birth_year": typed, "csrf_token": _csrf(browser, "/patients")}
         made = browser.post("/patients", data=form, follow_redirects=False)
@@ -227,7 +219,7 @@ def test_a_patient_logging_their_own_session_is_held_to_their_plan_in_the_api_an
         "exercises.0.id": "not_in_plan"}
     assert hana.post(path, json={"date": "2026-02-04", "exercises": [{"id": ids[0]}]}).status_code == 201
     before = len(hana.get(path).json()["items"])
-    browser = _browser(world, "hana")
+    browser = web_client(world, "hana")
     form = {"csrf_token": _csrf(browser, "/me"), "performed_on": "2026-02-05", "pain_before": "4", "note": "膝が少し痛い",
             "done": [ids[0], "bird_dog"]}
     page = browser.post("/me/sessions", data=form, follow_redirects=False)

@@ -5,10 +5,9 @@ admin form and ``ptplan user create`` share one name rule. Both databases."""
 from __future__ import annotations
 
 import itertools
-import re
 
 from fastapi.testclient import TestClient
-from personas import PASSWORD
+from personas import web_client
 
 from ptplan.store import repositories as repo
 
@@ -75,16 +74,9 @@ def test_a_taken_name_in_the_own_clinic_is_a_409_naming_the_field(world):
     assert again.status_code == 409 and again.json()["error"]["problems"][0]["field"] == "username"
 
 
-def _browser(world, who: str) -> TestClient:
-    browser = TestClient(world.app, raise_server_exceptions=False)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)
-    assert browser.post("/login", data={"username": who, "password": PASSWORD, "csrf_token": token},
-                        follow_redirects=False).status_code == 303
-    return browser
-
 
 def test_the_web_admin_form_uses_the_api_rule_and_the_clinic_namespace(world):
-    browser = _browser(world, "kenji")
+    browser = web_client(world, "kenji")
     page = browser.get("/admin").text
     assert "@kita" in page  # the form says what the login name becomes
     form = {"csrf_token": browser.cookies.get("ptplan_csrf"), "password": PW, "role": "therapist"}
