@@ -306,3 +306,36 @@ def test_a_follow_up_keeps_a_buttock_thigh_or_leg_site_stored_with_no_nrs(therap
     r = therapist.post(f"/patients/{pid}/assess", data={**pairs, "pain.leg.nrs": ""}, follow_redirects=False)
     assert r.status_code == 303, r.text[:1500]
     assert set(_by_site(_stored(app, pid)[-1])) == set(_by_site(first)) - {"leg"}
+
+
+@pytest.mark.parametrize("joint", ["knee_replacement", "hip_replacement"])
+def test_a_carried_joint_replacement_goes_with_its_condition_tick(therapist, app, joint):
+    """A stored knee (hip) replacement makes condition.<joint> count (core.facts): the follow-up form ticks the
+    condition, kept ticked the operation is carried over; unticked, the operation that implies it is not brought
+    back (as pregnancy), so the condition no longer counts. Other operations stay."""
+    from ptplan.core.facts import build_facts
+
+    pid = _new_patient(therapist)
+    r = therapist.post(f"/patients/{pid}/assess", data={"csrf_token": _csrf(therapist), "complaint": "knee",
+                                                        "pain.knee.nrs": "4", "conditions": "osteoporosis"},
+                       follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    [first] = _stored(app, pid)
+    surgeries = [{"type": joint, "side": "left", "date": "2025-06"}, {"type": "lumbar_fusion", "date": "2020-01"}]
+    first = {**first, "surgeries": surgeries}
+    assert build_facts(Case.model_validate(first)).get(f"condition.{joint}") is True
+    with app.state.sessions() as db:
+        db.query(Assessment).filter_by(patient_id=pid).one().case_json = first
+        db.commit()
+    pairs = posted(therapist.get(f"/patients/{pid}/assess?follow_up=1").text)
+    assert sorted(pairs["conditions"]) == sorted(["osteoporosis", joint])
+    r = therapist.post(f"/patients/{pid}/assess", data=pairs, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    kept = _stored(app, pid)[-1]
+    assert kept["surgeries"] == surgeries
+    unticked = {**pairs, "conditions": ["osteoporosis"]}
+    r = therapist.post(f"/patients/{pid}/assess", data=unticked, follow_redirects=False)
+    assert r.status_code == 303, r.text[:1500]
+    last = _stored(app, pid)[-1]
+    assert last["surgeries"] == surgeries[1:] and last["conditions"] == ["osteoporosis"]
+    assert f"condition.{joint}" not in build_facts(Case.model_validate(last))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ptplan.core.case import Case
 from ptplan.core.case_io import validate_case
+from ptplan.core.facts import SURGERY_CONDITION
 from ptplan.core.kb.loader import default_kb
 from ptplan.errors import InputError, Problem
 
@@ -435,6 +436,10 @@ def to_form(case: dict, fields: dict[str, Field] | None = None) -> dict[str, obj
     walk("", rest)
     if case.get("pregnancy") is not None and "pregnancy" not in (values.get("conditions") or []):
         values["conditions"] = [*(values.get("conditions") or []), "pregnancy"]  # the form's way to say it
+    for s in case.get("surgeries") or []:  # a joint replacement counts as the condition (core.facts): ticked
+        implied = SURGERY_CONDITION.get(s.get("type")) if isinstance(s, dict) else None
+        if implied and implied not in (values.get("conditions") or []):
+            values["conditions"] = [*(values.get("conditions") or []), implied]
     for p in case.get("pain", []):
         walk(f"pain.{p['site']}", {k: v for k, v in p.items() if k != "site"})
     for name, f in fields.items():
@@ -516,7 +521,7 @@ def read_carried(form, problems: list[Problem]) -> dict:
 def merge_carried(case: dict, carried: dict) -> dict:
     """The case read from the form with the carried parts added; what the form says wins. A pain site, test or
     movement task the form no longer has is not brought back by its carried details, nor pregnancy once
-    unticked among the conditions. A buttock, thigh or leg site the last case had with no NRS (carried with
+    unticked among the conditions, nor a knee or hip replacement operation once its condition is unticked. A buttock, thigh or leg site the last case had with no NRS (carried with
     ``"nrs": null``: the form cannot show it) is brought back."""
     out = dict(case)
     for key, value in carried.items():
@@ -541,6 +546,12 @@ def merge_carried(case: dict, carried: dict) -> dict:
         elif key == "pregnancy":
             if "pregnancy" in (out.get("conditions") or []):
                 out[key] = value
+        elif key == "surgeries" and isinstance(value, list) and key not in out:
+            # an operation that makes a condition count (a knee or hip replacement) goes with its tick
+            kept = [s for s in value if not isinstance(s, dict) or s.get("type") not in SURGERY_CONDITION
+                    or SURGERY_CONDITION[s["type"]] in (out.get("conditions") or [])]
+            if kept:
+                out[key] = kept
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = {**value, **out[key]}
         elif key not in out:
