@@ -521,8 +521,9 @@ def read_carried(form, problems: list[Problem]) -> dict:
 def merge_carried(case: dict, carried: dict) -> dict:
     """The case read from the form with the carried parts added; what the form says wins. A pain site, test or
     movement task the form no longer has is not brought back by its carried details, nor pregnancy once
-    unticked among the conditions, nor a knee or hip replacement operation once its condition is unticked. A buttock, thigh or leg site the last case had with no NRS (carried with
-    ``"nrs": null``: the form cannot show it) is brought back."""
+    unticked among the conditions, nor a knee or hip replacement operation once its condition is unticked.
+    A buttock, thigh or leg site the last case had with no NRS (carried with ``"nrs": null``: the form cannot
+    show it) is brought back."""
     out = dict(case)
     for key, value in carried.items():
         if key in FRESH:
