@@ -60,6 +60,8 @@ class Context:
     contraindicated: dict[str, tuple] = field(default_factory=dict)  # exercise id -> compiled conditions
     caps: dict[str, int] = field(default_factory=dict)
     allowed_memo: dict[str, bool] = field(default_factory=dict)  # exercise id -> allowed(); this plan only
+    # compiled exclusion condition -> its value for these facts (one Check serves many exercises); this plan only
+    holds: dict[Any, bool] = field(default_factory=dict)
 
     def level_cap(self, family: str) -> int:
         if family not in self.caps:
@@ -93,9 +95,12 @@ def allowed(ex, ctx: Context) -> bool:
         return False
     if ex.level > ctx.level_cap(ex.family):
         return False
-    facts, norms = ctx.facts, ctx.norms
-    for fn in ctx.contraindicated[ex.id]:  # noqa: SIM110 - hot loop
-        if fn(facts, norms):
+    facts, norms, memo = ctx.facts, ctx.norms, ctx.holds
+    for fn in ctx.contraindicated[ex.id]:
+        hit = memo.get(fn)
+        if hit is None:
+            hit = memo[fn] = fn(facts, norms)
+        if hit:
             return False
     return True
 
