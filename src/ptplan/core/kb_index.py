@@ -39,6 +39,9 @@ class KbIndex:
     dose_sets: dict[str, dict] = None  # adjustment id -> the dose values it sets
     # hypothesis id -> pain sites every rule for it needs (``pain.<site> is true`` at the top of each rule)
     needs_sites: dict[str, frozenset[str]] = None
+    # component id -> the exercises of its families in KB order, as (order, exercise, rank of its family in the
+    # component's list, the component targets it addresses): the candidate pool of prescription.candidates
+    component_pools: dict[str, tuple] = None
 
 
 def index_of(kb) -> KbIndex:
@@ -83,7 +86,15 @@ def _build(kb) -> KbIndex:
         doses={eid: ex.dose.as_plan() for eid, ex in kb.exercises.items()},
         dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
         needs_sites=_needs_sites(kb),
+        component_pools={comp.id: _component_pool(comp, by_family) for comp in kb.kind("components").values()},
     )
+
+
+def _component_pool(comp, by_family: dict[str, list[tuple[int, Any]]]) -> tuple:
+    targets, family_rank = set(comp.targets), {f: i for i, f in enumerate(comp.families)}
+    pairs = sorted(pair for fam in comp.families for pair in by_family.get(fam, ()))
+    return tuple((order, ex, family_rank[ex.family], tuple(a for a in ex.addresses if a in targets))
+                 for order, ex in pairs)
 
 
 def _needs_sites(kb) -> dict[str, frozenset[str]]:

@@ -59,6 +59,7 @@ class Context:
     self_care_only: bool = False
     contraindicated: dict[str, tuple] = field(default_factory=dict)  # exercise id -> compiled conditions
     caps: dict[str, int] = field(default_factory=dict)
+    allowed_memo: dict[str, bool] = field(default_factory=dict)  # exercise id -> allowed(); this plan only
 
     def level_cap(self, family: str) -> int:
         if family not in self.caps:
@@ -104,17 +105,21 @@ def candidates(kb, cc: ChosenComponent, ctx: Context) -> list[Chosen]:
     comp = cc.component
     ranked = []
     idx = index_of(kb)
-    targets, present, family_rank = set(comp.targets), ctx.present, {f: i for i, f in enumerate(comp.families)}
-    for order, ex in sorted(pair for fam in comp.families for pair in idx.exercises_by_family.get(fam, ())):
+    present, memo = ctx.present, ctx.allowed_memo
+    for order, ex, family_rank, aimed in idx.component_pools[comp.id]:
         matched = [a for a in ex.addresses if a in present]
-        aimed = [a for a in ex.addresses if a in targets]
-        if (not matched and not (aimed and cc.reasons) and not comp.fallback) or not allowed(ex, ctx):
+        if not matched and not (aimed and cc.reasons) and not comp.fallback:
             continue  # relevance first: it is cheaper than the contraindication checks
+        ok = memo.get(ex.id)
+        if ok is None:
+            ok = memo[ex.id] = allowed(ex, ctx)
+        if not ok:
+            continue
         # Up to two findings on target count, not how many ids an exercise lists: a long address list (a published
         # programme that names every stage it suits) must not outrank the exercise made for the finding.
-        on_target = min(sum(1 for a in matched if a in targets), 2)
-        ranked.append((-on_target, not aimed, -min(len(matched), 2), ex.level, family_rank[ex.family], order,
-                       ex, matched, aimed))
+        on_target = min(sum(1 for a in matched if a in aimed), 2)
+        ranked.append((-on_target, not aimed, -min(len(matched), 2), ex.level, family_rank, order,
+                       ex, matched, list(aimed)))
     ranked.sort(key=lambda r: r[:6])
     out = []
     for *_, ex, matched, aimed in _spread_families(ranked, len(ranked)):
