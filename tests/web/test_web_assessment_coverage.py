@@ -35,10 +35,6 @@ NOT_ON_FORM = {
                        "(contraindications.yaml), so leaving them out errs on the safe side",
     "surgeries": "the form records conditions recent_spine_surgery and knee_replacement, which the same rules "
                  "read; operations with dates come through the API",
-    "questionnaires.fabq": "not offered on the web form (forms.QUESTIONNAIRES); the clinician's judgement "
-                           "clinical_impression.fear_avoidance is on the form",
-    "questionnaires.locomo25": "not offered on the web form (forms.QUESTIONNAIRES); the two-step and stand-up "
-                               "tests read by the same finding rules are on the form",
 }
 
 

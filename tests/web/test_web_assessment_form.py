@@ -38,6 +38,49 @@ def test_every_questionnaire_item_offers_the_answer_codes_of_its_measure(therapi
     assert measures["odi"].items[4].ja in html and "極めて" in html
 
 
+
+def test_fabq_and_locomo25_are_offered_in_the_questionnaire_section_with_their_answer_codes(therapist, app):
+    """FABQ (16 items, 0-6) and ロコモ25 (25 items, 0-4; core.measures.locomo, subscaled.fabq) are read by the
+    KB's yellow flags and finding rules: the form offers every item with the codes of its measure, labelled
+    with the KB's short topic labels, in the 質問票 section (folded in the complaint-first layout)."""
+    measures = default_kb().kind("measures")
+    assert (len(measures["fabq"].items), len(measures["locomo25"].items)) == (16, 25)
+    for complaint in ("", "back"):
+        html = therapist.get(f"/patients/{app.state.seeded['patient_id']}/assess").text if not complaint else \
+            therapist.post(f"/patients/{app.state.seeded['patient_id']}/assess/redraw",
+                           data={"csrf_token": _csrf(therapist), "complaint": complaint}).text
+        section = re.search(r'id="sec-questionnaires".*?</(section|details)>', html, re.S).group(0)
+        for name, codes in (("fabq", [str(v) for v in range(7)]), ("locomo25", [str(v) for v in range(5)])):
+            for i, item in enumerate(measures[name].items):
+                assert _radios(section, f"questionnaires.{name}.{i}") == codes, (name, i)
+                assert item.ja in section
+            assert f"questionnaires.{name}.{len(measures[name].items)}" not in html
+        assert "まったくそう思う" in section and "最も悪い回答" in section  # the end anchors of the KB
+
+
+def test_fabq_and_locomo25_answers_are_stored_and_scored(therapist, app):
+    pid = _new_patient(therapist)
+    fabq = [0, 4, 4, 4, 4, 5, 5, 0, 5, 5, 5, 5, 0, 0, 5, 0]  # PA items 2-5: 16; W items 6, 7, 9-12, 15: 35
+    locomo = [1] * 20 + [0] * 5  # 20: the ロコモ度2 range (16-23)
+    data = {"csrf_token": _csrf(therapist), "pain.low_back.nrs": "5", "red_flags.saddle_numbness": "no",
+            **{f"questionnaires.fabq.{i}": str(v) for i, v in enumerate(fabq)},
+            **{f"questionnaires.locomo25.{i}": str(v) for i, v in enumerate(locomo)}}
+    r = therapist.post(f"/patients/{pid}/assess", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:800]
+    with app.state.sessions() as db:
+        case = db.query(Assessment).filter_by(patient_id=pid).one().case_json
+        scores = {m.name: m.result for m in db.query(MeasureResult).filter_by(patient_id=pid)}
+    assert case["questionnaires"]["fabq"] == fabq and case["questionnaires"]["locomo25"] == locomo
+    assert scores["fabq"]["score"] == 16 and scores["fabq"]["subscales"]["w"] == 35
+    assert scores["locomo25"]["score"] == 20 and scores["locomo25"]["band"]["id"] == "stage_2"
+    # a code outside the answers is refused naming the item, the rest kept
+    r = therapist.post(f"/patients/{pid}/assess", data={**data, "questionnaires.locomo25.3": "5"})
+    assert r.status_code == 422
+    block = r.text[r.text.index('data-field="questionnaires.locomo25.3"'):]
+    assert "field-error" in block[:block.index('data-field="', 20)]
+    assert re.search(r'name="questionnaires.fabq.1" value="4"\s+checked', r.text)
+
+
 def test_the_answers_are_stored_as_codes_and_scored(therapist, app):
     pid = _new_patient(therapist)
     start = ["1", "0", "1", "0", "1", "1", "0", "1", "3"]  # psychosocial 1+1+0+1+(item 9 "very much" = 1) = 4: high

@@ -22,7 +22,7 @@ PAIN_SITES = ("low_back", "knee", "buttock", "thigh", "leg")
 TASKS = ("squat", "forward_bend", "gait", "single_leg_stance")
 YES_NO = ("yes", "no")
 # Item counts and ranges, used only while the measures knowledge (kb kind "measures") is not on main.
-QUESTIONNAIRES = ("nrs", "odi", "rmdq", "start_back", "koos12")
+QUESTIONNAIRES = ("nrs", "odi", "rmdq", "start_back", "fabq", "koos12", "locomo25")
 OPTIONS = {
     "sex": ("female", "male", "other"), "side": ("left", "right", "both"),
     "onset_order": ("back_first", "knee_first", "together", "unknown"),
