@@ -179,14 +179,19 @@ def _fact_phrases(kb, rule_ids: list[str], facts: dict) -> list[tuple[str, str]]
 
 
 def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str], findings: list[str] = (),
-                           hits: dict | None = None, case=None, facts: dict | None = None) -> Text:
+                           hits: dict | None = None, case=None, facts: dict | None = None,
+                           phrases: dict | None = None) -> Text:
     """What was found (each finding with its measured values, and the case facts the rules read), then what
-    the rules make of it. Never a list of alternatives: only what is present in this case is named."""
+    the rules make of it. Never a list of alternatives: only what is present in this case is named.
+    ``phrases``: finding id -> :func:`finding_phrase`, kept by the caller for one plan (same hits and case)."""
     rules = kb.kind("rules")
     found_ja, found_en = [], []
+    phrases = {} if phrases is None else phrases
     for fid in findings:
         if hits and fid in hits:
-            t = finding_phrase(kb, hits[fid], case)
+            t = phrases.get(fid)
+            if t is None:
+                t = phrases[fid] = finding_phrase(kb, hits[fid], case)
         elif fid in kb.findings:
             t = text(kb.findings[fid].name.ja, kb.findings[fid].name.en)
         else:
