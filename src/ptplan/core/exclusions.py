@@ -38,31 +38,32 @@ def _applies(rule, ex) -> bool:
         set(rule.equipment) & set(ex.equipment))
 
 
-def _equipment_checks(kb, ex) -> list[Check]:
-    out = []
-    for eid in ex.equipment:
-        entry = kb.kind("equipment").get(eid)
-        if entry is not None and entry.available_when is not None:
-            missing = conditions.Node("not", (entry.available_when.parsed,))
-            out.append(Check(f"equipment.{eid}", compile_condition(missing), text(
-                ja=f"{entry.name.ja}を使えることが記録されていないため（院内で行う場合は担当者が追加します）",
-                en=f"No record that a {entry.name.en.lower()} is available (the therapist can add it for the clinic)")))
-    return out
+def _equipment_check(kb, eid: str) -> Check | None:
+    entry = kb.kind("equipment").get(eid)
+    if entry is None or entry.available_when is None:
+        return None
+    missing = conditions.Node("not", (entry.available_when.parsed,))
+    return Check(f"equipment.{eid}", compile_condition(missing), text(
+        ja=f"{entry.name.ja}を使えることが記録されていないため（院内で行う場合は担当者が追加します）",
+        en=f"No record that a {entry.name.en.lower()} is available (the therapist can add it for the clinic)"))
 
 
 def build_checks(kb) -> tuple[dict[str, tuple[Check, ...]], dict[str, tuple[Check, ...]], dict[str, tuple[Check, ...]]]:
-    """(exercise id -> exclusions, exercise id -> cautions, advice id -> exclusions), compiled once per KB."""
+    """(exercise id -> exclusions, exercise id -> cautions, advice id -> exclusions), compiled once per KB.
+    A contraindication rule or a piece of equipment is one Check (one compiled condition) shared by every item it
+    applies to, so a plan can evaluate it once (see :func:`excluded`)."""
     rules = list(kb.kind("contraindications").values())
+    rule_check = {r.id: Check(r.id, compile_condition(r.when.parsed), r.reason, tuple(r.refs)) for r in rules}
+    equipment = {eid: _equipment_check(kb, eid) for ex in kb.exercises.values() for eid in ex.equipment}
     excl, caut, adv = {}, {}, {}
     for eid, ex in kb.exercises.items():
         own = [Check("exercise", compile_condition(c.when.parsed), c.reason) for c in ex.contraindications]
-        ruled = [(r, Check(r.id, compile_condition(r.when.parsed), r.reason, tuple(r.refs)))
-                 for r in rules if _applies(r, ex)]
-        excl[eid] = tuple(own + [c for r, c in ruled if r.effect == "exclude"] + _equipment_checks(kb, ex))
+        ruled = [(r, rule_check[r.id]) for r in rules if _applies(r, ex)]
+        excl[eid] = tuple(own + [c for r, c in ruled if r.effect == "exclude"]
+                          + [equipment[e] for e in ex.equipment if equipment[e] is not None])
         caut[eid] = tuple(c for r, c in ruled if r.effect == "caution")
     for aid, a in kb.advice.items():
-        adv[aid] = tuple(Check(r.id, compile_condition(r.when.parsed), r.reason, tuple(r.refs)) for r in rules
-                         if r.effect == "exclude" and set(r.loads) & set(a.loads))
+        adv[aid] = tuple(rule_check[r.id] for r in rules if r.effect == "exclude" and set(r.loads) & set(a.loads))
     return excl, caut, adv
 
 
@@ -84,11 +85,14 @@ def cautions(kb, eid: str, facts: dict[str, Any], norms: NormLookup) -> list[Che
     return [c for c in index_of(kb).cautions[eid] if c.fn(facts, norms)]
 
 
-def excluded(kb, facts: dict[str, Any], norms: NormLookup) -> list[dict[str, Any]]:
+def excluded(kb, facts: dict[str, Any], norms: NormLookup, memo: dict | None = None) -> list[dict[str, Any]]:
     """Every exclusion that holds for the case, one group per reason (KB order):
-    ``{"id", "reason": Text, "refs", "exercises": [ids], "advice": [ids]}``."""
+    ``{"id", "reason": Text, "refs", "exercises": [ids], "advice": [ids]}``.
+    ``memo``: compiled condition -> its value for these facts (one plan's, e.g. ``prescription.Context.holds``);
+    a shared check is evaluated once."""
     idx = index_of(kb)
     groups: dict[str, dict[str, Any]] = {}
+    memo = {} if memo is None else memo
 
     def add(check: Check, kind: str, item: str) -> None:
         key = f"{check.source}:{check.reason.en}" if check.source == "exercise" else check.source
@@ -96,12 +100,18 @@ def excluded(kb, facts: dict[str, Any], norms: NormLookup) -> list[dict[str, Any
                                     "exercises": [], "advice": []})
         g[kind].append(item)
 
+    def holds(fn) -> bool:
+        hit = memo.get(fn)
+        if hit is None:
+            hit = memo[fn] = fn(facts, norms)
+        return hit
+
     for eid in kb.exercises:
         for check in idx.exclusions[eid]:
-            if check.fn(facts, norms):
+            if holds(check.fn):
                 add(check, "exercises", eid)
     for aid in kb.advice:
         for check in idx.advice_exclusions[aid]:
-            if check.fn(facts, norms):
+            if holds(check.fn):
                 add(check, "advice", aid)
     return list(groups.values())

@@ -42,6 +42,7 @@ class KbIndex:
     # component id -> the exercises of its families in KB order, as (order, exercise, rank of its family in the
     # component's list, the component targets it addresses): the candidate pool of prescription.candidates
     component_pools: dict[str, tuple] = None
+    rule_only_findings: dict[str, bool] = None  # rule id -> its condition reads findings only (no other fact)
 
 
 def index_of(kb) -> KbIndex:
@@ -86,6 +87,8 @@ def _build(kb) -> KbIndex:
         doses={eid: ex.dose.as_plan() for eid, ex in kb.exercises.items()},
         dose_sets={a.id: a.dose.model_dump(exclude_none=True) if a.dose else {} for a in kb.kind("adjustments").values()},
         needs_sites=_needs_sites(kb),
+        rule_only_findings={rid: all(leaf.path.startswith("finding.") for leaf in conditions.leaves(r.when.parsed))
+                            for rid, r in kb.kind("rules").items()},
         component_pools={comp.id: _component_pool(comp, by_family) for comp in kb.kind("components").values()},
     )
 

@@ -177,7 +177,7 @@ def exclusions_json(kb, ctx, lang: str) -> list[dict[str, Any]]:
         return []
     return [{"id": g["id"], "reason": tx(g["reason"], lang), "refs": g["refs"], "exercises": g["exercises"],
              "advice": g["advice"], "names": [tx(kb.exercises[e].name, lang) for e in g["exercises"]]
-             + [tx(kb.advice[a].title, lang) for a in g["advice"]]} for g in excluded(kb, ctx.facts, ctx.norms)]
+             + [tx(kb.advice[a].title, lang) for a in g["advice"]]} for g in excluded(kb, ctx.facts, ctx.norms, ctx.holds)]
 
 
 def phase_track(kb, lead_lens: str) -> list:

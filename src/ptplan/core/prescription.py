@@ -17,6 +17,7 @@ Safety rules enforced here, whatever the data say:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ptplan.core import dosing
@@ -60,6 +61,8 @@ class Context:
     contraindicated: dict[str, tuple] = field(default_factory=dict)  # exercise id -> compiled conditions
     caps: dict[str, int] = field(default_factory=dict)
     allowed_memo: dict[str, bool] = field(default_factory=dict)  # exercise id -> allowed(); this plan only
+    # compiled exclusion condition -> its value for these facts (one Check serves many exercises); this plan only
+    holds: dict[Any, bool] = field(default_factory=dict)
 
     def level_cap(self, family: str) -> int:
         if family not in self.caps:
@@ -93,9 +96,12 @@ def allowed(ex, ctx: Context) -> bool:
         return False
     if ex.level > ctx.level_cap(ex.family):
         return False
-    facts, norms = ctx.facts, ctx.norms
-    for fn in ctx.contraindicated[ex.id]:  # noqa: SIM110 - hot loop
-        if fn(facts, norms):
+    facts, norms, memo = ctx.facts, ctx.norms, ctx.holds
+    for fn in ctx.contraindicated[ex.id]:
+        hit = memo.get(fn)
+        if hit is None:
+            hit = memo[fn] = fn(facts, norms)
+        if hit:
             return False
     return True
 
@@ -121,14 +127,33 @@ def candidates(kb, cc: ChosenComponent, ctx: Context) -> list[Chosen]:
         ranked.append((-on_target, not aimed, -min(len(matched), 2), ex.level, family_rank, order,
                        ex, matched, list(aimed)))
     ranked.sort(key=lambda r: r[:6])
-    out = []
-    for *_, ex, matched, aimed in _spread_families(ranked, len(ranked)):
+    return [_Candidate(ex, matched, aimed, ctx, idx) for *_, ex, matched, aimed in _spread_families(ranked, len(ranked))]
+
+
+class _Candidate(Chosen):
+    """A :class:`Chosen` from a component's pool: its dose, the adjustments that changed it and its cautions are
+    worked out on first use (a pool ranks every allowed exercise; the program takes a few)."""
+
+    def __init__(self, exercise, matched: list[str], aimed: list[str], ctx: Context, idx) -> None:
+        self.exercise, self.matched, self.aimed, self._ctx, self._idx = exercise, matched, aimed, ctx, idx
+
+    @cached_property
+    def dose(self) -> dict[str, Any]:
+        ex, ctx = self.exercise, self._ctx
         adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
-        dose = dose_for(ex, adj, idx)
-        changed = [a for a in adj if a.id in dose["adjusted_by"]]
-        warned = [c.reason for c in idx.cautions[ex.id] if c.fn(ctx.facts, ctx.norms)]
-        out.append(Chosen(ex, dose, matched, changed, aimed, warned))
-    return out
+        dose = dose_for(ex, adj, self._idx)
+        self.__dict__["adjustments"] = [a for a in adj if a.id in dose["adjusted_by"]]
+        return dose
+
+    @cached_property
+    def adjustments(self) -> list[Any]:
+        self.dose  # noqa: B018 - sets adjustments
+        return self.__dict__["adjustments"]
+
+    @cached_property
+    def cautions(self) -> list[Any]:
+        ctx = self._ctx
+        return [c.reason for c in self._idx.cautions[self.exercise.id] if c.fn(ctx.facts, ctx.norms)]
 
 
 def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:

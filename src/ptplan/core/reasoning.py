@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptplan.core import conditions
 from ptplan.core.case import Case
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
@@ -55,8 +54,7 @@ def score_rules(kb, facts: dict[str, Any], norms: NormLookup,
     builds_on = idx.rule_findings
     sources = sources or {}
     counted: dict[str, set[str]] = {}
-    only_findings = {r.id: all(leaf.path.startswith("finding.") for leaf in conditions.leaves(r.when.parsed))
-                     for r, _ in idx.rules}
+    only_findings = idx.rule_only_findings
     for rule, fn in idx.rules:
         if not fn(facts, norms):
             continue
