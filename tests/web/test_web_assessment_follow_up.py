@@ -180,8 +180,23 @@ def test_a_follow_up_posted_unchanged_stores_the_same_case(therapist, app, beyon
     dropped = {k: v for k, v in forms.to_form(first).items() if forms.to_form(second).get(k) != v}
     assert dropped == {}, f"a follow-up changed or dropped stored values: {dropped}"
     assert second == first
-    if beyond:  # shown, so the clinician knows what is kept without a field
-        assert "前回の記録から引き継ぐ項目" in html and "<code>surgeries</code>" in html
+    if beyond:  # shown in the words of a chart, so the clinician knows what is kept without a field
+        assert "前回の記録から引き継ぐ項目" in html
+        _assert_carried_in_words(html, ["手術歴：腰椎固定術（2026-10-01）", "妊娠：骨盤帯痛 はい、妊娠週数 20",
+                                        "疼痛部位：首 NRS 3", "疼痛部位：腰（左） NRS 未記録", "歩行補助具 杖",
+                                        "増悪因子 階段・膝をつく", "歩行の観察：動画計測 1 項目、側 右"])
+        english = therapist.get(f"/patients/{pid}/assess?follow_up=1&lang=en").text
+        _assert_carried_in_words(english, ["Operations: Lumbar fusion (2026-10-01)", "Pain sites: neck NRS 3",
+                                           "Walking aid cane", "Made worse by stairs・kneeling"])
+
+
+def _assert_carried_in_words(html: str, expected: list[str]) -> None:
+    section = re.search(r'id="sec-carried"[^>]*>(.*?)</details>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", " ", section)
+    for words in expected:
+        assert words in text, (words, text)
+    # no case path, id or JSON: no snake_case identifier, no braces, brackets or quotes
+    assert not re.search(r'[a-z]+_[a-z_]+|[{}\[\]"]', text), text
 
 
 @pytest.mark.parametrize("injury", ["yes", "no"])

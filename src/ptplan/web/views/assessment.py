@@ -14,7 +14,7 @@ from ptplan.core import services
 from ptplan.core.case import Case
 from ptplan.errors import InputError
 from ptplan.http.deps import IdPath, SessionDep
-from ptplan.web import forms
+from ptplan.web import carried_text, forms
 from ptplan.web.base import FormDep, checked_form, page
 
 router = APIRouter()
@@ -36,7 +36,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
                     follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
                     first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
-                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values),
+                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values, p.actor.knowledge(), p.lang),
                     plan_next=_plan_next(secs, focus["tests"]))
 
 
@@ -47,15 +47,11 @@ def _plan_next(secs, tests: list[str]) -> list[tuple]:
     return [(groups[t][0], forms.group_anchor(groups[t][2])) for t in tests if t in groups]
 
 
-def _carried_items(values: dict) -> list[tuple[str, str]]:
-    """(path, value) of the carried parts, to show what the follow-up keeps without a field."""
+def _carried_items(values: dict, kb, lang: str) -> list[tuple[str, str]]:
+    """(part, text) of the carried parts in the words of a chart, to show what the follow-up keeps without a field."""
     problems: list = []
     kept = forms.read_carried(_multidict({forms.CARRIED: values.get(forms.CARRIED) or ""}), problems)
-    out = []
-    for key, value in kept.items():
-        items = value.items() if isinstance(value, dict) else [(None, value)]
-        out += [(key if sub is None else f"{key}.{sub}", json.dumps(v, ensure_ascii=False)) for sub, v in items]
-    return out
+    return carried_text.lines(kept, kb, lang)
 
 
 def _multidict(form) -> ImmutableMultiDict:
