@@ -122,20 +122,23 @@ def reason(case: Case, kb, facts: dict[str, Any], norms: NormLookup, done: list[
     ``sources``: where each finding came from (see :func:`score_rules`)."""
     scored = score_rules(kb, facts, norms, sources)
     hyps = kb.kind("hypotheses")
+    disc, done_set = index_of(kb).discriminating, set(done)
     out = [r for r in scored.values() if r.supported]
     for r in out:
-        r.missing_tests = [t for t in discriminating_tests(kb, r.id) if t not in done]
+        r.missing_tests = [t for t in disc[r.id] if t not in done_set]
     for lens in THREE_LENSES:
         if any(hyps[r.id].lens == lens for r in out):
             continue
         for hid, h in hyps.items():
-            missing = [t for t in discriminating_tests(kb, hid) if t not in done]
+            if h.lens != lens:
+                continue
+            missing = [t for t in disc[hid] if t not in done_set]
             r = scored.get(hid) or HypothesisResult(hid)
-            if h.lens == lens and missing and r.score >= 0:  # a refuted hypothesis is not "undecided"
+            if missing and r.score >= 0:  # a refuted hypothesis is not "undecided"
                 r.status, r.missing_tests = "insufficient_data", missing
                 out.append(r)
-    order = list(hyps)
-    out.sort(key=lambda r: (r.status != "supported", -r.score, order.index(r.id)))
+    order = {hid: i for i, hid in enumerate(hyps)}
+    out.sort(key=lambda r: (r.status != "supported", -r.score, order[r.id]))
     return out
 
 
