@@ -53,7 +53,7 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
     age, sex = case.demographics.age, case.demographics.sex
     idx = index_of(kb)
     for tid in done_tests(case, kb):
-        for y, fn in idx.yields[tid]:
+        for y, fn, paths in idx.yields[tid]:
             if not fn(facts, norms):
                 continue
             if y.finding in hits:
@@ -61,15 +61,15 @@ def derive_findings(case: Case, kb, facts: dict[str, Any], norms: NormLookup) ->
                 if hit.source != f"test:{tid}" and tid not in hit.also:
                     hits[y.finding] = replace(hit, also=(*hit.also, tid))
                 continue
-            values = _values(y.when.parsed, facts)
+            values = _values(paths, facts)
             hits[y.finding] = FindingHit(y.finding, f"test:{tid}", values,
                                          _threshold(y.threshold, y.when.parsed, kb, tid, age, sex), tuple(y.refs), y.status,
                                          video_source(case, tid, values))
             facts[f"finding.{y.finding}"] = True
-    for rule, fn in idx.finding_rules:
+    for rule, fn, paths in idx.finding_rules:
         if rule.finding in hits or not fn(facts, norms):
             continue
-        hits[rule.finding] = FindingHit(rule.finding, f"rule:{rule.id}", _values(rule.when.parsed, facts), rule.threshold,
+        hits[rule.finding] = FindingHit(rule.finding, f"rule:{rule.id}", _values(paths, facts), rule.threshold,
                                         tuple(rule.refs), rule.status)
         facts[f"finding.{rule.finding}"] = True
     return hits
@@ -91,13 +91,10 @@ def video_source(case: Case, tid: str, values: dict[str, Any]) -> dict[str, Any]
     return None
 
 
-def _values(cond: conditions.Condition, facts: dict[str, Any]) -> dict[str, Any]:
-    """The raw facts a threshold looked at (only those that are known)."""
-    out = {}
-    for leaf in conditions.leaves(cond):
-        if not leaf.path.startswith("finding.") and facts.get(leaf.path) is not None:
-            out[leaf.path] = facts[leaf.path]
-    return dict(sorted(out.items()))
+def _values(paths: tuple[str, ...], facts: dict[str, Any]) -> dict[str, Any]:
+    """The raw facts a threshold looked at (only those that are known), by path; ``paths``: the sorted fact paths
+    of its condition (``KbIndex.yields``)."""
+    return {p: facts[p] for p in paths if facts.get(p) is not None}
 
 
 def _threshold(text: Text, cond: conditions.Condition, kb, tid: str, age, sex) -> Text:

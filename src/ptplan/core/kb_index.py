@@ -27,7 +27,9 @@ class KbIndex:
     rules: tuple = ()
     red_flags: tuple = ()
     yellow_flags: tuple = ()
-    yields: dict[str, tuple] = None  # test id -> ((yield, fn), ...)
+    # test id -> ((yield, fn, fact paths), ...) and ((finding rule, fn, fact paths), ...): the fact paths are
+    # those the condition reads that are not findings, sorted (the values a finding reports)
+    yields: dict[str, tuple] = None
     finding_rules: tuple = ()
     adjustments: tuple = ()
     advice: tuple = ()  # (entry, when fn or None, not_when fn or None)
@@ -81,8 +83,10 @@ def _build(kb) -> KbIndex:
         rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
         red_flags=tuple((f, fn(f.when.parsed)) for f in kb.red_flags.values()),
         yellow_flags=tuple((y, fn(y.when.parsed)) for y in kb.yellow_flags.values()),
-        yields={tid: tuple((y, fn(y.when.parsed)) for y in t.yields) for tid, t in kb.tests.items()},
-        finding_rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("finding_rules").values()),
+        yields={tid: tuple((y, fn(y.when.parsed), _fact_paths(y.when.parsed)) for y in t.yields)
+                for tid, t in kb.tests.items()},
+        finding_rules=tuple((r, fn(r.when.parsed), _fact_paths(r.when.parsed))
+                            for r in kb.kind("finding_rules").values()),
         adjustments=tuple((a, fn(a.when.parsed)) for a in kb.kind("adjustments").values()),
         advice=tuple((a, fn(a.when.parsed) if a.when else None, fn(a.not_when.parsed) if a.not_when else None)
                      for a in kb.advice.values()),
@@ -103,6 +107,10 @@ def _component_pool(comp, by_family: dict[str, list[tuple[int, Any]]]) -> tuple:
     pairs = sorted(pair for fam in comp.families for pair in by_family.get(fam, ()))
     return tuple((order, ex, family_rank[ex.family], tuple(a for a in ex.addresses if a in targets))
                  for order, ex in pairs)
+
+
+def _fact_paths(cond) -> tuple[str, ...]:
+    return tuple(sorted({leaf.path for leaf in conditions.leaves(cond) if not leaf.path.startswith("finding.")}))
 
 
 def _needs_sites(kb) -> dict[str, frozenset[str]]:
