@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ptplan.core import conditions
 from ptplan.core.i18n import Text
+from ptplan.core.kb_index import index_of
 from ptplan.core.norms import result_text
 
 GENERAL_ADVICE = Text(ja="慢性の腰痛・膝痛のある方に共通して勧められる内容です。",
@@ -166,27 +167,35 @@ def finding_phrase(kb, hit, case=None) -> PlainText:
     return text(f"{base_ja}（{'、'.join(ja)}）", f"{base_en} ({', '.join(en)})")
 
 
+def worded_leaves(cond) -> tuple:
+    """The leaves of a rule's condition that :func:`_fact_phrases` may name: a case fact (not a finding, not
+    one of :data:`SILENT_FACTS`) with a label, read with is/eq/in. Kept per rule in ``KbIndex.rule_fact_leaves``."""
+    return tuple(leaf for leaf in conditions.leaves(cond) if not leaf.path.startswith("finding.")
+                 and not leaf.path.startswith(SILENT_FACTS) and leaf.op in ("is", "eq", "in")
+                 and leaf.path in FACT_LABELS)
+
+
 def _fact_phrases(kb, rule_ids: list[str], facts: dict) -> list[tuple[str, str]]:
     """Case facts (not findings) the fired rules rest on and that hold, in words: 「階段で痛むこと」."""
-    out = []
-    for rid in rule_ids:
-        for leaf in conditions.leaves(kb.kind("rules")[rid].when.parsed):
-            if leaf.path.startswith("finding.") or leaf.path.startswith(SILENT_FACTS):
-                continue
-            if leaf.op in ("is", "eq", "in") and leaf.evaluate(facts) and leaf.path in FACT_LABELS:
-                out.append(FACT_LABELS[leaf.path])
-    return list(dict.fromkeys(out))
+    worded = index_of(kb).rule_fact_leaves
+    return list(dict.fromkeys(FACT_LABELS[leaf.path] for rid in rule_ids for leaf in worded[rid]
+                              if leaf.evaluate(facts)))
 
 
 def hypothesis_explanation(kb, rule_ids: list[str], status: str, missing: list[str], findings: list[str] = (),
-                           hits: dict | None = None, case=None, facts: dict | None = None) -> Text:
+                           hits: dict | None = None, case=None, facts: dict | None = None,
+                           phrases: dict | None = None) -> Text:
     """What was found (each finding with its measured values, and the case facts the rules read), then what
-    the rules make of it. Never a list of alternatives: only what is present in this case is named."""
+    the rules make of it. Never a list of alternatives: only what is present in this case is named.
+    ``phrases``: finding id -> :func:`finding_phrase`, kept by the caller for one plan (same hits and case)."""
     rules = kb.kind("rules")
     found_ja, found_en = [], []
+    phrases = {} if phrases is None else phrases
     for fid in findings:
         if hits and fid in hits:
-            t = finding_phrase(kb, hits[fid], case)
+            t = phrases.get(fid)
+            if t is None:
+                t = phrases[fid] = finding_phrase(kb, hits[fid], case)
         elif fid in kb.findings:
             t = text(kb.findings[fid].name.ja, kb.findings[fid].name.en)
         else:

@@ -43,6 +43,9 @@ class KbIndex:
     # component's list, the component targets it addresses): the candidate pool of prescription.candidates
     component_pools: dict[str, tuple] = None
     rule_only_findings: dict[str, bool] = None  # rule id -> its condition reads findings only (no other fact)
+    # rule id -> the leaves of its condition that explain.hypothesis_explanation may put in words (a labelled case
+    # fact read with is/eq/in; no finding, no silent fact), in condition order
+    rule_fact_leaves: dict[str, tuple] = None
 
 
 def index_of(kb) -> KbIndex:
@@ -56,6 +59,7 @@ def index_of(kb) -> KbIndex:
 
 def _build(kb) -> KbIndex:
     from ptplan.core.exclusions import build_checks
+    from ptplan.core.explain import worded_leaves
 
     exclusions, cautions, advice_exclusions = build_checks(kb)
     used = frozenset(leaf.path[len("red_flag."):] for flag in kb.red_flags.values()
@@ -89,6 +93,7 @@ def _build(kb) -> KbIndex:
         needs_sites=_needs_sites(kb),
         rule_only_findings={rid: all(leaf.path.startswith("finding.") for leaf in conditions.leaves(r.when.parsed))
                             for rid, r in kb.kind("rules").items()},
+        rule_fact_leaves={rid: worded_leaves(r.when.parsed) for rid, r in kb.kind("rules").items()},
         component_pools={comp.id: _component_pool(comp, by_family) for comp in kb.kind("components").values()},
     )
 

@@ -57,12 +57,13 @@ def build_plan(case: Case, kb, lang: str = "ja", measures: dict | None = None,
         evidence = {r.id: r.for_findings for r in results if r.id in drivers}
         program = prescription.build_program(kb, ctx, drivers, s.yellow, evidence)
         advice = select_advice(kb, facts, norms, self_care_only)
+    phrases: dict[str, Any] = {}  # finding id -> its phrase: several hypotheses rest on the same finding
     plan = {
         "kb_version": kb.version, "lang": lang, "case_id": case.id,
         "disclaimer": kb.meta.disclaimer.get(lang),
         "triage": triage_json(kb, s, lang, facts, norms),
         "findings": [finding_json(kb, h, lang) for h in found.values()],
-        "hypotheses": [hypothesis_json(kb, r, lang, found, case, facts) for r in results],
+        "hypotheses": [hypothesis_json(kb, r, lang, found, case, facts, phrases) for r in results],
         "lenses": reasoning.lens_status(kb, results),
         "knee_back": reasoning.knee_back_pattern(case, results),
         "program": program_json(kb, program, s, lang, status, ctx),
@@ -108,9 +109,10 @@ def finding_json(kb, h, lang: str) -> dict[str, Any]:
 
 
 def hypothesis_json(kb, r, lang: str, found: dict | None = None, case: Case | None = None,
-                    facts: dict[str, Any] | None = None) -> dict[str, Any]:
+                    facts: dict[str, Any] | None = None, phrases: dict | None = None) -> dict[str, Any]:
     h = kb.kind("hypotheses")[r.id]
-    text = explain.hypothesis_explanation(kb, r.rules, r.status, r.missing_tests, r.for_findings, found, case, facts)
+    text = explain.hypothesis_explanation(kb, r.rules, r.status, r.missing_tests, r.for_findings, found, case, facts,
+                                          phrases)
     return {"id": r.id, "name": tx(h.name, lang), "lens": h.lens, "status": r.status,
             "confidence": r.confidence if r.status == "supported" else "low", "score": r.score,
             "for": r.for_findings, "against": r.against, "rules": r.rules,

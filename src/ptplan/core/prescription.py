@@ -166,14 +166,16 @@ def fill(kb, cc: ChosenComponent, ctx: Context, used: set[str]) -> None:
 
 def _spread_families(ranked: list, n: int) -> list:
     """Best-ranked first, but take one exercise of each family before a second of any."""
-    picked, seen = [], set()
+    picked, seen, taken = [], set(), set()  # taken: id() of the exercises picked
     for r in ranked:
         if len(picked) < n and r[-3].family not in seen:
             picked.append(r)
             seen.add(r[-3].family)
+            taken.add(id(r[-3]))
     for r in ranked:
-        if len(picked) < n and all(r[-3] is not p[-3] for p in picked):
+        if len(picked) < n and id(r[-3]) not in taken:
             picked.append(r)
+            taken.add(id(r[-3]))
     return picked
 
 
