@@ -56,6 +56,9 @@ class Settings(BaseSettings):
                                     description="SQLite synchronous mode; FULL survives power loss, not only a crash")
     workers: int = Field(1, ge=1, le=64, description="server processes `ptplan serve` starts (uvicorn workers); "
                                                      "each one is stateless, all share the database")
+    worker_timeout: float = Field(60, ge=2, le=3600, description=(
+        "seconds a server process of `serve --workers N` may go without a beat of its event loop before it is killed "
+        "and replaced (a hung process answers nothing)"))
     redis_url: str | None = Field(None, description="Redis URL (redis://host:6379/0); when set, video jobs queue in "
                                                     "Redis so workers on several machines share them")
     jobs_in_process: bool = Field(True, description="run a video-analysis worker thread inside each server process; "

@@ -189,6 +189,39 @@ def test_serve_workers_accept_each_on_their_own_socket_and_a_dead_one_is_replace
         assert not _children(server.popen.pid) and not _listening_inodes(server.port)
 
 
+def test_serve_workers_replace_a_worker_whose_event_loop_stopped(tmp_path, procs):
+    """A worker that hangs without exiting (its event loop stopped: here SIGSTOP) answers nobody; the parent
+    sees no beat for PTPLAN_WORKER_TIMEOUT seconds, kills it and starts another."""
+    import signal
+
+    with database("sqlite", tmp_path) as url:
+        env = {**env_for(tmp_path / "data", url), "PTPLAN_WORKER_TIMEOUT": "6"}
+        server = Server(env, tmp_path / "hang.log", "--workers", "2")
+        procs.append(server)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # both workers up (the server answers once the first is)
+            listening = _listening_inodes(server.port)
+            workers = [pid for pid in _children(server.popen.pid) if _socket_inodes(pid) & listening]
+            if len(workers) == 2:
+                break
+            time.sleep(0.2)
+        assert len(workers) == 2, server.output()
+        os.kill(workers[0], signal.SIGSTOP)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            listening = _listening_inodes(server.port)
+            now = [pid for pid in _children(server.popen.pid) if _socket_inodes(pid) & listening]
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"the stopped worker was not replaced: {now}\n{server.output()}")
+        assert "has not answered" in server.output() and workers[1] in now  # the live one was left alone
+        server.wait_ready()
+        with server.client() as c:
+            assert all(c.get("/api/v1/health").status_code == 200 for _ in range(10))
+
+
 def _children(pid: int) -> list[int]:
     # uvicorn's worker processes (spawned, so grandchildren may include its resource tracker: count ptplan apps)
     found = []

@@ -11,9 +11,10 @@ share one socket, as with uvicorn.
 
 The parent binds the sockets (a bind error is reported before any worker starts), starts the workers,
 closes its copies (a socket no process accepts on would hold the connections the kernel gives it), starts
-a new worker on a new socket when one dies, and on SIGINT/SIGTERM stops them all, each finishing its
-requests (uvicorn's graceful shutdown). Unlike uvicorn's supervisor it does not ping the workers, so a worker
-that hangs without exiting is not replaced.
+a new worker on a new socket when one dies or hangs, and on SIGINT/SIGTERM stops them all, each finishing its
+requests (uvicorn's graceful shutdown). A worker's event loop writes the time into a shared value on every
+tick of uvicorn's main loop (10 a second); a worker whose last beat is older than ``hang_timeout`` seconds
+(``PTPLAN_WORKER_TIMEOUT``) answers nobody, and is killed and replaced like one that died.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import multiprocessing
 import signal
 import socket
 import threading
+import time
 
 log = logging.getLogger("ptplan.serve")
 STARTUP_FAILURE = 3  # uvicorn's exit code for a worker that could not start (the app failed to build)
@@ -41,15 +43,21 @@ def bind(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def _worker(config: dict, sock: socket.socket) -> None:  # runs in the spawned process
+def _worker(config: dict, sock: socket.socket, beat) -> None:  # runs in the spawned process
     import uvicorn
 
-    uvicorn.Server(uvicorn.Config(**config)).run(sockets=[sock])
+    class Beating(uvicorn.Server):
+        async def on_tick(self, counter: int) -> bool:
+            beat.value = time.monotonic()  # the event loop is turning (CLOCK_MONOTONIC is the same in every process)
+            return await super().on_tick(counter)
+
+    Beating(uvicorn.Config(**config)).run(sockets=[sock])
 
 
-def run(config: dict, workers: int, reuse_port: bool | None = None) -> None:
+def run(config: dict, workers: int, reuse_port: bool | None = None, hang_timeout: float = 60.0) -> None:
     """Serve ``config`` (keyword arguments of ``uvicorn.Config``, the app as an import string) on ``workers``
-    processes until SIGINT/SIGTERM or until a worker fails to start."""
+    processes until SIGINT/SIGTERM or until a worker fails to start; a worker silent for ``hang_timeout``
+    seconds is replaced."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     reuse_port = hasattr(socket, "SO_REUSEPORT") if reuse_port is None else reuse_port
     host, port = config["host"], config["port"]
@@ -57,9 +65,13 @@ def run(config: dict, workers: int, reuse_port: bool | None = None) -> None:
     spawn = multiprocessing.get_context("spawn")
     stop = threading.Event()
 
+    beats = [spawn.Value("d", 0.0, lock=False) for _ in range(workers)]
+    started = [0.0] * workers
+
     def start(i: int):
         sock = bind(host, port, reuse_port=True) if reuse_port else shared
-        proc = spawn.Process(target=_worker, args=(config, sock), name=f"ptplan-server-{i + 1}")
+        beats[i].value, started[i] = 0.0, time.monotonic()
+        proc = spawn.Process(target=_worker, args=(config, sock, beats[i]), name=f"ptplan-server-{i + 1}")
         proc.start()  # the child has its own copy of the socket from here on
         if reuse_port:
             sock.close()
@@ -73,7 +85,12 @@ def run(config: dict, workers: int, reuse_port: bool | None = None) -> None:
         while not stop.wait(0.5):
             for i, proc in enumerate(procs):
                 if proc.is_alive():
-                    continue
+                    silent = time.monotonic() - (beats[i].value or started[i])  # startup counts from the spawn
+                    if silent <= hang_timeout:
+                        continue
+                    log.error("server process [%s] has not answered for %.0f s; killing it", proc.pid, silent)
+                    proc.kill()
+                    proc.join()
                 if proc.exitcode == STARTUP_FAILURE:
                     log.error("server process [%s] failed to start; stopping", proc.pid)
                     stop.set()

@@ -42,7 +42,8 @@ def serve(host: str = typer.Option(None, "--host", help="bind address (default 1
 
     # One listening socket per process (SO_REUSEPORT), so connections spread over the workers: see serve_workers.
     serve_workers.run({"app": "ptplan.server:app_from_env", "factory": True, "host": settings.host,
-                       "port": settings.port, "log_level": "info", "proxy_headers": False}, settings.workers)
+                       "port": settings.port, "log_level": "info", "proxy_headers": False}, settings.workers,
+                      hang_timeout=settings.worker_timeout)
 
 
 def worker(threads: int = typer.Option(1, "--threads", min=1, max=32,
