@@ -19,7 +19,6 @@ _CACHE: dict[int, tuple[Any, KbIndex]] = {}
 class KbIndex:
     red_flag_questions_used: frozenset[str]
     discriminating: dict[str, tuple[str, ...]]
-    exercises_by_family: dict[str, tuple[tuple[int, Any], ...]]
     rule_findings: dict[str, tuple[str, ...]]  # rule id -> finding paths it builds on (not under "not")
     advice_findings: dict[str, tuple[str, ...]]
     advice_fact_leaves: dict[str, tuple] = None  # advice id -> (path, compiled leaf) of `when`, not under "not"
@@ -79,7 +78,7 @@ def _build(kb) -> KbIndex:
     fact_leaves = {aid: tuple((leaf.path, fn(leaf)) for leaf in _positive_leaves(a.when.parsed)) if a.when else ()
                    for aid, a in kb.advice.items()}
     return KbIndex(
-        used, disc, {k: tuple(v) for k, v in by_family.items()}, rules, advice, fact_leaves,
+        used, disc, rules, advice, fact_leaves,
         rules=tuple((r, fn(r.when.parsed)) for r in kb.kind("rules").values()),
         red_flags=tuple((f, fn(f.when.parsed)) for f in kb.red_flags.values()),
         yellow_flags=tuple((y, fn(y.when.parsed)) for y in kb.yellow_flags.values()),
