@@ -158,8 +158,8 @@ def test_serve_workers_accept_each_on_their_own_socket_and_a_dead_one_is_replace
     with database("sqlite", tmp_path) as url:
         server = Server(env_for(tmp_path / "data", url), tmp_path / "w2.log", "--workers", "2")
         procs.append(server)
+        _two_workers_listening(server)
         listening = _listening_inodes(server.port)
-        assert len(listening) == 2, server.output()
         held = {pid: _socket_inodes(pid) & listening for pid in _children(server.popen.pid)}
         workers = [pid for pid, inodes in held.items() if inodes]  # not multiprocessing's resource tracker
         assert len(workers) == 2 and all(len(held[pid]) == 1 for pid in workers), held
@@ -198,14 +198,7 @@ def test_serve_workers_replace_a_worker_whose_event_loop_stopped(tmp_path, procs
         env = {**env_for(tmp_path / "data", url), "PTPLAN_WORKER_TIMEOUT": "6"}
         server = Server(env, tmp_path / "hang.log", "--workers", "2")
         procs.append(server)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # both workers up (the server answers once the first is)
-            listening = _listening_inodes(server.port)
-            workers = [pid for pid in _children(server.popen.pid) if _socket_inodes(pid) & listening]
-            if len(workers) == 2:
-                break
-            time.sleep(0.2)
-        assert len(workers) == 2, server.output()
+        workers = _two_workers_listening(server)
         os.kill(workers[0], signal.SIGSTOP)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -220,6 +213,18 @@ def test_serve_workers_replace_a_worker_whose_event_loop_stopped(tmp_path, procs
         server.wait_ready()
         with server.client() as c:
             assert all(c.get("/api/v1/health").status_code == 200 for _ in range(10))
+
+
+def _two_workers_listening(server) -> list[int]:
+    """The pids of the two workers once both accept: the server answers as soon as the first one does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        listening = _listening_inodes(server.port)
+        workers = [pid for pid in _children(server.popen.pid) if _socket_inodes(pid) & listening]
+        if len(listening) == 2 and len(workers) == 2:
+            return workers
+        time.sleep(0.2)
+    raise AssertionError(f"two workers did not both listen in 60 s\n{server.output()}")
 
 
 def _children(pid: int) -> list[int]:
