@@ -58,6 +58,15 @@ def test_fabq_and_locomo25_are_offered_in_the_questionnaire_section_with_their_a
         assert "まったくそう思う" in section and "最も悪い回答" in section  # the end anchors of the KB
 
 
+def _saved(therapist, app, pid: int, data: dict) -> tuple[dict, dict]:
+    """Save the form; the stored case and the measure results it scored."""
+    r = therapist.post(f"/patients/{pid}/assess", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:800]
+    with app.state.sessions() as db:
+        case = db.query(Assessment).filter_by(patient_id=pid).one().case_json
+        return case, {m.name: m.result for m in db.query(MeasureResult).filter_by(patient_id=pid)}
+
+
 def test_fabq_and_locomo25_answers_are_stored_and_scored(therapist, app):
     pid = _new_patient(therapist)
     fabq = [0, 4, 4, 4, 4, 5, 5, 0, 5, 5, 5, 5, 0, 0, 5, 0]  # PA items 2-5: 16; W items 6, 7, 9-12, 15: 35
@@ -65,11 +74,7 @@ def test_fabq_and_locomo25_answers_are_stored_and_scored(therapist, app):
     data = {"csrf_token": _csrf(therapist), "pain.low_back.nrs": "5", "red_flags.saddle_numbness": "no",
             **{f"questionnaires.fabq.{i}": str(v) for i, v in enumerate(fabq)},
             **{f"questionnaires.locomo25.{i}": str(v) for i, v in enumerate(locomo)}}
-    r = therapist.post(f"/patients/{pid}/assess", data=data, follow_redirects=False)
-    assert r.status_code == 303, r.text[:800]
-    with app.state.sessions() as db:
-        case = db.query(Assessment).filter_by(patient_id=pid).one().case_json
-        scores = {m.name: m.result for m in db.query(MeasureResult).filter_by(patient_id=pid)}
+    case, scores = _saved(therapist, app, pid, data)
     assert case["questionnaires"]["fabq"] == fabq and case["questionnaires"]["locomo25"] == locomo
     assert scores["fabq"]["score"] == 16 and scores["fabq"]["subscales"]["w"] == 35
     assert scores["locomo25"]["score"] == 20 and scores["locomo25"]["band"]["id"] == "stage_2"
@@ -88,11 +93,7 @@ def test_the_answers_are_stored_as_codes_and_scored(therapist, app):
             **{f"questionnaires.start_back.{i}": v for i, v in enumerate(start)},
             **{f"questionnaires.rmdq.{i}": ("1" if i < 7 else "0") for i in range(24)},
             **{f"questionnaires.odi.{i}": "2" for i in range(10)}}
-    r = therapist.post(f"/patients/{pid}/assess", data=data, follow_redirects=False)
-    assert r.status_code == 303, r.text[:800]
-    with app.state.sessions() as db:
-        case = db.query(Assessment).filter_by(patient_id=pid).one().case_json
-        scores = {m.name: m.result for m in db.query(MeasureResult).filter_by(patient_id=pid)}
+    case, scores = _saved(therapist, app, pid, data)
     assert case["questionnaires"]["start_back"] == [1, 0, 1, 0, 1, 1, 0, 1, 3]
     assert scores["start_back"]["band"]["id"] == "high" and scores["start_back"]["score"] == 6
     assert scores["rmdq"]["score"] == 7
