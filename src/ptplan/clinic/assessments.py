@@ -39,23 +39,17 @@ def add_assessment(actor: Actor, patient_id: int, case: Case) -> Assessment:
 
 
 @use_case
-def assess_and_plan(actor: Actor, patient_id: int, case: Case, lang: str) -> tuple[Assessment, Plan]:
+def assess_and_plan(actor: Actor, patient_id: int, case: Case, lang: str,
+                    record_changes: dict | None = None) -> tuple[Assessment, Plan]:
     """Store the case, each answered questionnaire as a dated measure result (for the charts), and the plan
-    (carrying over the edits of the patient's previous plan that still apply)."""
-    row = _store(actor, patient_id, case)
-    _store_measures(actor, row, case)
-    return row, plans.make(actor, row, lang)
+    (carrying over the edits of the patient's previous plan that still apply).
 
-
-@use_case
-def update_record_assess_and_plan(actor: Actor, patient_id: int, changes: dict, case: Case,
-                                  lang: str) -> tuple[Assessment, Plan]:
-    """The assessment form's save: the changes to the patient record (カルテ番号, フリガナ …) and
-    ``assess_and_plan`` in one transaction, so a refused assessment leaves the record (and its audit trail)
-    as it was. Problems of the record changes are named ``patient.<field>``."""
-    if changes:
+    ``record_changes``: changes to the patient record made with the assessment (the web form's カルテ番号,
+    フリガナ …), in the same transaction, so a refused assessment leaves the record (and its audit trail) as it
+    was. Their problems are named ``patient.<field>``."""
+    if record_changes:
         try:
-            patients.change_record(actor, patient_id, changes)
+            patients.change_record(actor, patient_id, record_changes)
         except InputError as err:
             raise err.under("patient.") from None
     row = _store(actor, patient_id, case)

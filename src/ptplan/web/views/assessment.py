@@ -134,7 +134,7 @@ def save_assessment(patient_id: IdPath, request: Request, db: SessionDep, form: 
             errors = forms.by_field(err.problems, case, fields)
     if not errors:
         try:  # the record changes and the assessment in one transaction: a refused step stores neither
-            _row, plan = assessments.update_record_assess_and_plan(p.actor, patient.id, changes, checked, p.lang)
+            _row, plan = assessments.assess_and_plan(p.actor, patient.id, checked, p.lang, changes)
             return RedirectResponse(f"/plans/{plan.id}", status_code=303)
         except InputError as err:  # a カルテ番号 another patient has comes back as patient.chart_number
             errors = forms.by_field(err.problems, case, fields)
