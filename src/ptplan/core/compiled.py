@@ -19,6 +19,15 @@ _CACHE: dict[int, tuple[Any, Fn]] = {}
 _CMP = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
 
 
+def held(fn: Fn, facts: dict[str, Any], norms, memo: dict[Fn, bool]) -> bool:
+    """``fn(facts, norms)``, evaluated once per ``memo`` (one plan's: a shared compiled condition, such as a
+    contraindication rule that excludes many exercises, is then evaluated once for the plan)."""
+    hit = memo.get(fn)
+    if hit is None:
+        hit = memo[fn] = fn(facts, norms)
+    return hit
+
+
 def holds(cond, facts: dict[str, Any], norms=None) -> bool:
     """Evaluate a ``ConditionData`` (or a parsed condition) against facts."""
     parsed = getattr(cond, "parsed", cond)

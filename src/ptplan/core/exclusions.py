@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ptplan.core import conditions
-from ptplan.core.compiled import compile_condition
+from ptplan.core.compiled import compile_condition, held
 from ptplan.core.conditions import NormLookup
 from ptplan.core.explain import text
 from ptplan.core.i18n import Text
@@ -100,18 +100,12 @@ def excluded(kb, facts: dict[str, Any], norms: NormLookup, memo: dict | None = N
                                     "exercises": [], "advice": []})
         g[kind].append(item)
 
-    def holds(fn) -> bool:
-        hit = memo.get(fn)
-        if hit is None:
-            hit = memo[fn] = fn(facts, norms)
-        return hit
-
     for eid in kb.exercises:
         for check in idx.exclusions[eid]:
-            if holds(check.fn):
+            if held(check.fn, facts, norms, memo):
                 add(check, "exercises", eid)
     for aid in kb.advice:
         for check in idx.advice_exclusions[aid]:
-            if holds(check.fn):
+            if held(check.fn, facts, norms, memo):
                 add(check, "advice", aid)
     return list(groups.values())

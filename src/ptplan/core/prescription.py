@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from ptplan.core import dosing
+from ptplan.core.compiled import held
 from ptplan.core.conditions import NormLookup
 from ptplan.core.kb_index import index_of
 
@@ -96,14 +97,7 @@ def allowed(ex, ctx: Context) -> bool:
         return False
     if ex.level > ctx.level_cap(ex.family):
         return False
-    facts, norms, memo = ctx.facts, ctx.norms, ctx.holds
-    for fn in ctx.contraindicated[ex.id]:
-        hit = memo.get(fn)
-        if hit is None:
-            hit = memo[fn] = fn(facts, norms)
-        if hit:
-            return False
-    return True
+    return not any(held(fn, ctx.facts, ctx.norms, ctx.holds) for fn in ctx.contraindicated[ex.id])
 
 
 def candidates(kb, cc: ChosenComponent, ctx: Context) -> list[Chosen]:
@@ -138,17 +132,20 @@ class _Candidate(Chosen):
         self.exercise, self.matched, self.aimed, self._ctx, self._idx = exercise, matched, aimed, ctx, idx
 
     @cached_property
-    def dose(self) -> dict[str, Any]:
-        ex, ctx = self.exercise, self._ctx
-        adj = [a for a in ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
+    def _dosing(self) -> tuple[dict[str, Any], list[Any]]:
+        """The dose and the adjustments that changed it."""
+        ex = self.exercise
+        adj = [a for a in self._ctx.adjustments if a.dose and (not a.families or ex.family in a.families)]
         dose = dose_for(ex, adj, self._idx)
-        self.__dict__["adjustments"] = [a for a in adj if a.id in dose["adjusted_by"]]
-        return dose
+        return dose, [a for a in adj if a.id in dose["adjusted_by"]]
+
+    @cached_property
+    def dose(self) -> dict[str, Any]:
+        return self._dosing[0]
 
     @cached_property
     def adjustments(self) -> list[Any]:
-        self.dose  # noqa: B018 - sets adjustments
-        return self.__dict__["adjustments"]
+        return self._dosing[1]
 
     @cached_property
     def cautions(self) -> list[Any]:
