@@ -44,7 +44,7 @@ def _texts(key: str, value, kb, lang: str) -> list[str]:
         return [_answered(measures[m].name.get(lang) if m in measures else m, items, lang)
                 for m, items in value.items()]
     if key in ("tests", "movement"):
-        return [f"{_item_name(key, tid, kb, lang)}{_colon(lang)}{_pairs(result, lang)}" for tid, result in value.items()
+        return [f"{_item_name(tid, kb, lang)}{_colon(lang)}{_pairs(result, lang)}" for tid, result in value.items()
                 if isinstance(result, dict)]
     if isinstance(value, dict):
         return [_pairs(value, lang)]
@@ -78,9 +78,10 @@ def _answered(name: str, items, lang: str) -> str:
     return name + _colon(lang) + i18n.gettext(lang, "assess.carried_answered", done=done, total=len(items))
 
 
-def _item_name(key: str, item_id: str, kb, lang: str) -> str:
+def _item_name(item_id: str, kb, lang: str) -> str:
+    """A test's name, or a movement task's by its observation test; an id the KB does not know as written."""
     test = kb.tests.get(item_id) or kb.tests.get(f"{item_id}_observation")
-    return test.name.get(lang) if test is not None else _label(lang, f"assess.task.{item_id}", item_id)
+    return test.name.get(lang) if test is not None else item_id
 
 
 def _pairs(values: dict, lang: str) -> str:

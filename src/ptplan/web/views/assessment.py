@@ -28,7 +28,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     kb = p.actor.knowledge()
     secs = forms.sections(kb)
     complaint = forms.complaint_of(values)
-    focus = _focus(values, kb) if complaint else {"essential": [], "tests": [], "done": []}
+    focus = _focus(values, kb, forms.all_fields(secs)) if complaint else {"essential": [], "tests": [], "done": []}
     layout = forms.focused(secs, complaint, focus["essential"], focus["done"] + focus["tests"])
     # the first error in the order the form shows its fields; a folded section with an error opens
     first = next((name for name in forms.all_fields(layout) if errors.get(name)), "" if errors else None)
@@ -36,7 +36,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
     return p.render("assessment.html", status=status, patient=patient, sections=layout, values=values, errors=errors,
                     follow_up=follow_up, triage=triage_of(values, p.lang, kb), general=errors.get("", []),
                     first_error=first, complaint=complaint, complaints=forms.COMPLAINTS, done_tests=focus["done"],
-                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values, p.actor.knowledge(), p.lang),
+                    open_sections=with_errors, redrawn=redrawn, carried=_carried_items(values, kb, p.lang),
                     plan_next=_plan_next(secs, focus["tests"]))
 
 
@@ -60,10 +60,10 @@ def _multidict(form) -> ImmutableMultiDict:
     return form
 
 
-def _focus(values: dict, kb) -> dict:
+def _focus(values: dict, kb, fields: dict) -> dict:
     """The red-flag questions and tests the complaint opens, from everything typed so far (a part that does not
-    read yet is left out: the layout never fails)."""
-    case, _problems = forms.read_form(_multidict(values), forms.all_fields(forms.sections(kb)))
+    read yet is left out: the layout never fails). ``fields``: the form's fields by name."""
+    case, _problems = forms.read_form(_multidict(values), fields)
     try:
         return services.assessment_focus(case, kb, PLAN_TESTS)
     except InputError:
