@@ -3,7 +3,7 @@
 uvicorn's own multi-process mode hands one listening socket to every worker, and a worker's event loop,
 once woken, accepts every pending connection in a loop. Keep-alive connections opened together (a reverse
 proxy's upstream pool, a load generator) so pile onto whichever worker woke first while the other idles:
-bench/api.py saw an 80/20 split of the server CPU between two workers, and 2 workers serving 0.7-1.3x the
+bench/api.py (then sending a fixed number of requests per connection) saw an 80/20 split of the server CPU between two workers, and 2 workers serving 0.7-1.3x the
 preview rate of one. Here each worker gets its own socket, bound to the same address with ``SO_REUSEPORT``,
 and the kernel assigns each new connection to one of them by its addresses, whichever process is awake
 (as ``gunicorn --reuse-port`` and nginx's ``reuseport`` do). Where ``SO_REUSEPORT`` is missing the workers
