@@ -1,17 +1,17 @@
 """``ptplan serve --workers N``: N uvicorn server processes, each accepting on its own listening socket.
 
-uvicorn's own multi-process mode hands one listening socket to every worker, and a worker's event loop,
-once woken, accepts every pending connection in a loop. Keep-alive connections opened together (a reverse
-proxy's upstream pool, a load generator) so pile onto whichever worker woke first while the other idles:
-bench/api.py (then sending a fixed number of requests per connection) saw an 80/20 split of the server CPU between two workers, and 2 workers serving 0.7-1.3x the
-preview rate of one. Here each worker gets its own socket, bound to the same address with ``SO_REUSEPORT``,
-and the kernel assigns each new connection to one of them by its addresses, whichever process is awake
-(as ``gunicorn --reuse-port`` and nginx's ``reuseport`` do). Where ``SO_REUSEPORT`` is missing the workers
-share one socket, as with uvicorn.
+uvicorn's own multi-process mode hands one listening socket to every worker, and a worker's event loop, once
+woken, accepts every pending connection in a loop. Keep-alive connections opened together (a reverse proxy's
+upstream pool, a load generator) so pile onto whichever worker woke first while the other idles:
+bench/api.py (then sending a fixed number of requests per connection) saw an 80/20 split of the server CPU
+between two workers, and 2 workers serving 0.7-1.3x the preview rate of one. Here each worker gets its own
+socket, bound to the same address with ``SO_REUSEPORT``, and the kernel assigns each new connection to one
+of them by its addresses, whichever process is awake (as ``gunicorn --reuse-port`` and nginx's ``reuseport``
+do). Where ``SO_REUSEPORT`` is missing the workers share one socket, as with uvicorn.
 
-The parent binds the sockets (a bind error is reported before any worker starts), starts the workers,
-closes its copies (a socket no process accepts on would hold the connections the kernel gives it), starts
-a new worker on a new socket when one dies or hangs, and on SIGINT/SIGTERM stops them all, each finishing its
+The parent binds the sockets (a bind error is reported before any worker starts), starts the workers, closes
+its copies (a socket no process accepts on would hold the connections the kernel gives it), starts a new
+worker on a new socket when one dies or hangs, and on SIGINT/SIGTERM stops them all, each finishing its
 requests (uvicorn's graceful shutdown). A worker's event loop writes the time into a shared value on every
 tick of uvicorn's main loop (10 a second); a worker whose last beat is older than ``hang_timeout`` seconds
 (``PTPLAN_WORKER_TIMEOUT``) answers nobody, and is killed and replaced like one that died.
