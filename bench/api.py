@@ -97,10 +97,10 @@ def _exchange(sock: socket.socket, request: bytes, buf: bytearray) -> int:
 
 def _client_process(args: tuple) -> tuple[list[float], int, float]:
     """One load-generator process: ``concurrency`` threads, each on its own keep-alive connection, sending
-    pre-built requests until ``deadline`` (wall clock) and reading each whole answer (status line, Content-Length, body) over a raw socket.
-    That is several times less CPU per request than an HTTP client library, which matters because the load
-    generator shares the machine's cores with the server. Returns the latencies, the errors and the CPU
-    seconds this process used."""
+    pre-built requests until ``deadline`` (wall clock) and reading each whole answer (status line,
+    Content-Length, body) over a raw socket. That is several times less CPU per request than an HTTP client
+    library, which matters because the load generator shares the machine's cores with the server. Returns the
+    latencies, the errors and the CPU seconds this process used."""
     base, method, path, body, deadline, concurrency = args
     host, port = base.removeprefix("http://").rsplit(":", 1)
     request = _request_bytes(method, path, body)
