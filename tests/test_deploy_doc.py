@@ -224,6 +224,14 @@ def test_it_serves_https_through_the_documented_nginx_site(tmp_path):
             login = client.post("/api/v1/auth/login", json={"username": "hana", "password": "long-enough-pw"})
             assert login.status_code == 200, login.text
             assert "secure" in login.headers["set-cookie"].lower()
+            # the open plan preview is rate-limited per address (5/s, bursts of 20); the rest of the site is not.
+            # After one real plan, empty cases (a quick 422 from ptplan) until nginx refuses one.
+            assert client.post("/api/v1/plans:preview", json={"lang": "ja"}).status_code == 200
+            codes = []
+            while len(codes) < 60 and 429 not in codes:
+                codes.append(client.post("/api/v1/plans:preview", json={"lang": 1}).status_code)
+            assert codes[-1] == 429 and len(codes) > 20 and set(codes[:-1]) == {422}, codes
+            assert client.get("/api/v1/health").status_code == 200
         redirect = httpx.get(f"http://127.0.0.1:{http}/patients", follow_redirects=False)
         assert redirect.status_code == 301 and redirect.headers["location"] == "https://127.0.0.1/patients"
     finally:
