@@ -186,3 +186,36 @@ def test_it_shows_the_admin_pages_in_english_after_the_switch(context, live_serv
     page.goto(live_server["url"] + "/admin/audit")
     assert page.locator("table.list tbody tr").count() >= 1
     shot(page, "admin_audit_en")
+
+
+
+@pytest.mark.parametrize("path", ["assess", "self-check"])
+def test_answering_a_red_flag_question_never_moves_the_next_question_under_the_pointer(context, live_server, path):
+    """The live triage banner sits above the red-flag questions and changes with every answer (the list of
+    questions still to ask shrinks, a flag adds its reasons). Its box keeps one height, so the questions below
+    it stay where they were on the screen: a click aimed at one question's answer a moment after the last one
+    must not land on a neighbouring question's."""
+    base, page = live_server["url"], context.new_page()
+    if path == "assess":
+        browser_login(page, base, "therapist1")
+        page.goto(f"{base}/patients/{live_server['patient_id']}/assess")
+    else:
+        page.goto(f"{base}/self-check")
+    radios = page.locator('input[type="radio"][name^="red_flags."][value="no"]')
+    names = [radios.nth(i).get_attribute("name") for i in range(radios.count())]
+    assert len(names) >= 4, names
+    shifts, levels = [], [page.locator("#triage-state").get_attribute("data-level")]
+    for i, value in enumerate(["unknown", "no", "yes", "no"]):
+        name = names[min(i, 2)]
+        answer, following = page.locator(f'[name="{name}"][value="{value}"]'), page.locator(f'[name="{names[3]}"][value="no"]')
+        following.scroll_into_view_if_needed()
+        answer.scroll_into_view_if_needed()
+        before = following.bounding_box()["y"]  # on the screen, as the pointer sees it
+        with page.expect_response(lambda r: r.url.endswith("/triage")):
+            answer.check()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(100)  # htmx settles a swap 20 ms after it
+        shifts.append(following.bounding_box()["y"] - before)
+        levels.append(page.locator("#triage-state").get_attribute("data-level"))
+    assert len(set(levels)) > 1, levels  # the banner did change: pending, then incomplete or a flag
+    assert all(abs(d) < 1 for d in shifts), (shifts, levels)
