@@ -58,7 +58,7 @@ class Settings(BaseSettings):
                                                      "each one is stateless, all share the database")
     worker_timeout: float = Field(60, ge=2, le=3600, description=(
         "seconds a server process of `serve --workers N` may go without a beat of its event loop before it is killed "
-        "and replaced (a hung process answers nothing)"))
+        "and replaced (a hung process answers nothing); the clock starts at its first beat, so starting up is not timed"))
     redis_url: str | None = Field(None, description="Redis URL (redis://host:6379/0); when set, video jobs queue in "
                                                     "Redis so workers on several machines share them")
     jobs_in_process: bool = Field(True, description="run a video-analysis worker thread inside each server process; "

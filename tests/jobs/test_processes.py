@@ -215,6 +215,24 @@ def test_serve_workers_replace_a_worker_whose_event_loop_stopped(tmp_path, procs
             assert all(c.get("/api/v1/health").status_code == 200 for _ in range(10))
 
 
+def test_serve_workers_do_not_time_out_a_worker_that_is_still_starting(tmp_path, procs):
+    """Starting up is not timed: with workers that take 5 s to start (tests/jobs/slow_start) and a 2 s
+    PTPLAN_WORKER_TIMEOUT, both start and serve, and none is killed. The timeout used to count from the spawn,
+    so on a loaded machine every replacement was killed in turn and the server never answered."""
+    with database("sqlite", tmp_path) as url:
+        env = env_for(tmp_path / "data", url, PTPLAN_WORKER_TIMEOUT="2")
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent / "slow_start"), env["PYTHONPATH"]])
+        server = Server(env, tmp_path / "slow.log", "--workers", "2")
+        procs.append(server)
+        workers = _two_workers_listening(server)
+        server.wait_ready()
+        with server.client() as c:
+            assert all(c.get("/api/v1/health").status_code == 200 for _ in range(10))
+        assert "has not answered" not in server.output() and server.output().count("started server process") == 2
+        assert sorted(workers) == sorted(pid for pid in _children(server.popen.pid)
+                                         if _socket_inodes(pid) & _listening_inodes(server.port))
+
+
 def _two_workers_listening(server) -> list[int]:
     """The pids of the two workers once both accept: the server answers as soon as the first one does."""
     deadline = time.monotonic() + 60

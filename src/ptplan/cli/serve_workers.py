@@ -14,7 +14,8 @@ its copies (a socket no process accepts on would hold the connections the kernel
 worker on a new socket when one dies or hangs, and on SIGINT/SIGTERM stops them all, each finishing its
 requests (uvicorn's graceful shutdown). A worker's event loop writes the time into a shared value on every
 tick of uvicorn's main loop (10 a second); a worker whose last beat is older than ``hang_timeout`` seconds
-(``PTPLAN_WORKER_TIMEOUT``) answers nobody, and is killed and replaced like one that died.
+(``PTPLAN_WORKER_TIMEOUT``) answers nobody, and is killed and replaced like one that died. Starting up (imports,
+building the app) is not timed: the clock starts at a worker's first beat, and a worker that cannot start exits.
 """
 
 from __future__ import annotations
@@ -66,11 +67,10 @@ def run(config: dict, workers: int, reuse_port: bool | None = None, hang_timeout
     stop = threading.Event()
 
     beats = [spawn.Value("d", 0.0, lock=False) for _ in range(workers)]
-    started = [0.0] * workers
 
     def start(i: int):
         sock = bind(host, port, reuse_port=True) if reuse_port else shared
-        beats[i].value, started[i] = 0.0, time.monotonic()
+        beats[i].value = 0.0
         proc = spawn.Process(target=_worker, args=(config, sock, beats[i]), name=f"ptplan-server-{i + 1}")
         proc.start()  # the child has its own copy of the socket from here on
         if reuse_port:
@@ -85,7 +85,9 @@ def run(config: dict, workers: int, reuse_port: bool | None = None, hang_timeout
         while not stop.wait(0.5):
             for i, proc in enumerate(procs):
                 if proc.is_alive():
-                    silent = time.monotonic() - (beats[i].value or started[i])  # startup counts from the spawn
+                    # not before its first beat: starting up is not timed (on a loaded machine it took longer than a
+                    # short timeout, and every replacement was killed in turn); a worker that cannot start exits
+                    silent = time.monotonic() - beats[i].value if beats[i].value else 0.0
                     if silent <= hang_timeout:
                         continue
                     log.error("server process [%s] has not answered for %.0f s; killing it", proc.pid, silent)
