@@ -76,12 +76,16 @@ class Section:
     @property
     def flag_groups(self) -> list:
         """The red-flag question groups (answered yes / no / don't know, with the live triage banner)."""
-        return [g for g in self.groups if g[2] and g[2][0].name.startswith("red_flags.")]
+        return [g for g in self.groups if _is_flag_group(g)]
 
     @property
     def test_groups(self) -> list:
         """The other groups: tests, movement tasks, questionnaires."""
-        return [g for g in self.groups if not (g[2] and g[2][0].name.startswith("red_flags."))]
+        return [g for g in self.groups if not _is_flag_group(g)]
+
+
+def _is_flag_group(group: tuple) -> bool:
+    return bool(group[2]) and group[2][0].name.startswith("red_flags.")
 
 
 #: 主訴 (the chief complaint) -> its pain sites; not a case field, it only opens the form on what it needs and
@@ -238,6 +242,11 @@ def group_test(fields: list[Field]) -> str:
     return f"{parts[1]}_observation" if parts[:1] == ["movement"] else ""
 
 
+def groups_by_test(secs: list[Section]) -> dict[str, tuple]:
+    """The test and movement-task groups of the form by the KB test id they record (:func:`group_test`)."""
+    return {group_test(g[2]): g for s in secs if s.id in ("tests", "movement") for g in s.groups}
+
+
 def group_anchor(fields: list[Field]) -> str:
     """The id of a test group on the page (``tests.aslr.value`` -> grp-tests-aslr; movement tasks apart from tests
     of the same name)."""
@@ -265,7 +274,7 @@ def focused(secs: list[Section], complaint: str, essential: list[str], plan_test
         mine = [f for f in fields if f.name in wanted]
         if mine:
             flags.append((title, proc, mine))
-    tests = {group_test(g[2]): g for s in secs if s.id in ("tests", "movement") for g in s.groups}
+    tests = groups_by_test(secs)
     chosen = [tests[t] for t in dict.fromkeys(plan_tests) if t in tests]
     taken = {f.name for f in first} | {f.name for _t, _p, fs in flags + chosen for f in fs}
     out = [Section("complaint", "sec.complaint", first),

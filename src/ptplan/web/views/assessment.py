@@ -43,7 +43,7 @@ def _form_page(p, patient, values: dict, errors: dict, follow_up: bool, status: 
 def _plan_next(secs, tests: list[str]) -> list[tuple]:
     """(title, anchor) of the tests not yet done that would change the plan most, best first: the list the test
     results re-rank as they are typed (htmx swaps only this list in, never an input)."""
-    groups = {forms.group_test(g[2]): g for s in secs if s.id in ("tests", "movement") for g in s.groups}
+    groups = forms.groups_by_test(secs)
     return [(groups[t][0], forms.group_anchor(groups[t][2])) for t in tests if t in groups]
 
 
